@@ -1,0 +1,4 @@
+export * from './pool.ts';
+export * from './migrations.ts';
+export * from './type-parsers.ts';
+export { sql } from 'slonik';

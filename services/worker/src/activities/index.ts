@@ -1,0 +1,26 @@
+// Activities are built by a factory from their dependencies, so tests pass real test resources and main.ts the
+// production ones.
+import { sql, type DatabasePool } from '@cardgate/db';
+import { z } from 'zod';
+
+export interface ActivityDependencies {
+  readonly pool: DatabasePool;
+}
+
+const heartbeatRow = z.object({ beat_at: z.string() });
+
+export function createActivities(dependencies: ActivityDependencies) {
+  const { pool } = dependencies;
+  return {
+    /** Upserts the service's heartbeat row and returns the stored time as ISO text. */
+    async recordHeartbeat(service: string): Promise<string> {
+      const row = await pool.one(sql.type(heartbeatRow)`
+        insert into service_heartbeat (service) values (${service})
+        on conflict (service) do update set beat_at = now()
+        returning to_char(beat_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as beat_at`);
+      return row.beat_at;
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

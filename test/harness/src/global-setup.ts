@@ -1,0 +1,80 @@
+// Runs once per `vitest run`: finds or starts PostgreSQL, Redis and a Temporal dev server, and prepares a
+// template database with every migration applied, so each test file can clone a fresh database in milliseconds.
+import type { TestProject } from 'vitest/node';
+import pg from 'pg';
+import { migrate, migrationsFingerprint } from '@cardgate/db';
+import {
+  findOrStartPostgres,
+  findOrStartRedis,
+  findOrStartTemporal,
+  ensureDatabase,
+  dropDatabase,
+  withDatabase,
+} from '@cardgate/local-stack';
+import type { HarnessContext } from './provided.ts';
+import './provided.ts';
+
+const staleTestDatabaseAgeSeconds = 3_600;
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const log = (line: string): void => void process.stderr.write(`[harness] ${line}\n`);
+  const [postgres, redis, temporal] = await Promise.all([
+    findOrStartPostgres(),
+    findOrStartRedis(),
+    findOrStartTemporal({ log }),
+  ]);
+  log(`PostgreSQL: ${postgres.source}; Redis: ${redis.source} ${redis.url}; Temporal: ${temporal.source} ${temporal.address}`);
+
+  const templateDatabase = `cardgate_template_${await migrationsFingerprint()}`;
+  await prepareTemplate(postgres.adminUrl, templateDatabase);
+  await dropStaleDatabases(postgres.adminUrl, templateDatabase);
+
+  const context: HarnessContext = {
+    postgresAdminUrl: postgres.adminUrl,
+    templateDatabase,
+    redisUrl: redis.url,
+    temporalAddress: temporal.address,
+    temporalNamespace: temporal.namespace,
+  };
+  project.provide('harness', context);
+
+  return async () => {
+    await temporal.stop();
+    await redis.stop();
+    await postgres.stop();
+  };
+}
+
+async function prepareTemplate(adminUrl: string, templateDatabase: string): Promise<void> {
+  const created = await ensureDatabase(adminUrl, templateDatabase);
+  if (!created) return;
+  try {
+    await migrate(withDatabase(adminUrl, templateDatabase));
+  } catch (error) {
+    // A half-migrated template must not be reused by the next run.
+    await dropDatabase(adminUrl, templateDatabase);
+    throw error;
+  }
+}
+
+/** Drops templates of older migration sets and test databases left behind by runs that crashed an hour ago or more. */
+async function dropStaleDatabases(adminUrl: string, currentTemplate: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  let names: string[];
+  try {
+    const rows = await client.query<{ datname: string }>(
+      "select datname from pg_database where datname like 'cardgate\\_template\\_%' or datname like 'cardgate\\_test\\_%'",
+    );
+    names = rows.rows.map((row) => row.datname);
+  } finally {
+    await client.end();
+  }
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  for (const name of names) {
+    if (name === currentTemplate) continue;
+    const createdSeconds = Number(/^cardgate_test_(\d+)_/.exec(name)?.[1] ?? nowSeconds);
+    const stale = name.startsWith('cardgate_template_') || nowSeconds - createdSeconds > staleTestDatabaseAgeSeconds;
+    if (stale) await dropDatabase(adminUrl, name).catch(() => undefined);
+  }
+}
