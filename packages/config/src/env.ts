@@ -35,7 +35,8 @@ export function parseEnv<Shape extends z.ZodRawShape>(
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const variable = String(issue?.path[0] ?? 'environment');
-  const problem = issue?.code === 'invalid_type' && present[variable] === undefined ? 'is required' : issue?.message;
+  const problem =
+    issue?.code === 'invalid_type' && present[variable] === undefined ? 'is required' : issue?.message;
   throw new ConfigError(variable, problem ?? 'is invalid');
 }
 
@@ -74,3 +75,4 @@ export const envPostgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a
 export const envRedisUrl = z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL');
 export const envHostPort = z.string().regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port');
 export const envLogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+export const envHost = z.string().regex(/^[\w.:-]+$/, 'must be a host name or IP address');

@@ -2,3 +2,4 @@ export * from './pool.ts';
 export * from './migrations.ts';
 export * from './type-parsers.ts';
 export { sql } from 'slonik';
+export * from './health.ts';

@@ -45,7 +45,8 @@ export async function readMigrations(directory = migrationsDirectory): Promise<M
 /** A fingerprint of the whole migration set, used to name reusable template databases in tests. */
 export async function migrationsFingerprint(directory = migrationsDirectory): Promise<string> {
   const hash = createHash('sha256');
-  for (const migration of await readMigrations(directory)) hash.update(migration.name).update(migration.checksum);
+  for (const migration of await readMigrations(directory))
+    hash.update(migration.name).update(migration.checksum);
   return hash.digest('hex').slice(0, 12);
 }
 
@@ -54,7 +55,10 @@ export interface MigrateResult {
   readonly alreadyApplied: number;
 }
 
-export async function migrate(connectionUri: string, directory = migrationsDirectory): Promise<MigrateResult> {
+export async function migrate(
+  connectionUri: string,
+  directory = migrationsDirectory,
+): Promise<MigrateResult> {
   const migrations = await readMigrations(directory);
   const client = new pg.Client({ connectionString: connectionUri, application_name: 'cardgate-migrate' });
   await client.connect();
@@ -74,7 +78,9 @@ export async function migrate(connectionUri: string, directory = migrationsDirec
       const previous = appliedByVersion.get(migration.version);
       if (previous) {
         if (previous.checksum !== migration.checksum)
-          throw new MigrationError(`migration ${migration.name} changed after it was applied; add a new one instead`);
+          throw new MigrationError(
+            `migration ${migration.name} changed after it was applied; add a new one instead`,
+          );
         continue;
       }
       await client.query('begin');

@@ -24,7 +24,9 @@ export function parseNumeric(value: string): bigint | string {
 }
 
 export function createCardgateTypeParsers(): readonly DriverTypeParser[] {
-  const preset = createTypeParserPreset().filter((parser) => parser.name !== 'int8' && parser.name !== 'numeric');
+  const preset = createTypeParserPreset().filter(
+    (parser) => parser.name !== 'int8' && parser.name !== 'numeric',
+  );
   return [
     ...preset,
     { name: 'int8', parse: (value: string) => BigInt(value) },

@@ -9,7 +9,9 @@ describe('AppError', () => {
     expect(new AppError('unauthenticated', 'no').httpStatus).toBe(401);
     expect(new AppError('payload_too_large', 'big').httpStatus).toBe(413);
     expect(new AppError('unavailable', 'later').retryable).toBe(true);
-    expect(new AppError('rule_violation', 'no funds', { reason: 'insufficient_funds' }).retryable).toBe(false);
+    expect(new AppError('rule_violation', 'no funds', { reason: 'insufficient_funds' }).retryable).toBe(
+      false,
+    );
   });
 
   it('keeps the reason and client-safe details in a 4xx problem body', () => {
@@ -19,7 +21,12 @@ describe('AppError', () => {
       internalMessage: 'got number 12.5',
     });
     const body = toProblemDetails(error, 'req-1');
-    expect(body).toMatchObject({ status: 400, code: 'invalid_input', reason: 'invalid_amount', requestId: 'req-1' });
+    expect(body).toMatchObject({
+      status: 400,
+      code: 'invalid_input',
+      reason: 'invalid_amount',
+      requestId: 'req-1',
+    });
     expect(body.title).toBe('amount must be a decimal string');
     expect(body.details).toEqual({ field: 'amount' });
     expect(JSON.stringify(body)).not.toContain('got number');

@@ -37,7 +37,10 @@ export class AppError extends Error {
   readonly details: Readonly<Record<string, string | number | boolean | null>>;
 
   constructor(code: ErrorCode, publicMessage: string, options: AppErrorOptions = {}) {
-    super(options.internalMessage ?? publicMessage, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      options.internalMessage ?? publicMessage,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'AppError';
     this.code = code;
     this.reason = options.reason ?? code;

@@ -37,7 +37,8 @@ export async function findOrStartPostgres(env: NodeJS.ProcessEnv = process.env):
     url.pathname = '/postgres';
     return { adminUrl: url.toString(), source: 'DATABASE_URL', stop: noop };
   }
-  if (await canConnect(defaultLocalPostgresUrl)) return { adminUrl: defaultLocalPostgresUrl, source: 'local server', stop: noop };
+  if (await canConnect(defaultLocalPostgresUrl))
+    return { adminUrl: defaultLocalPostgresUrl, source: 'local server', stop: noop };
   return startEmbeddedPostgres();
 }
 

@@ -24,7 +24,12 @@ export class RedisUnavailableError extends Error {
 }
 
 export async function pingRedis(url: string, timeoutMs = 1_000): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -39,13 +44,18 @@ export async function pingRedis(url: string, timeoutMs = 1_000): Promise<boolean
 export async function findOrStartRedis(env: NodeJS.ProcessEnv = process.env): Promise<RedisServer> {
   const noop = async (): Promise<void> => undefined;
   if (env.REDIS_URL) return { url: env.REDIS_URL, source: 'REDIS_URL', stop: noop };
-  if (await pingRedis(defaultLocalRedisUrl)) return { url: defaultLocalRedisUrl, source: 'local server', stop: noop };
+  if (await pingRedis(defaultLocalRedisUrl))
+    return { url: defaultLocalRedisUrl, source: 'local server', stop: noop };
   const executable = findExecutable('redis-server');
   if (!executable) throw new RedisUnavailableError();
   const port = await findFreePort();
-  const child = spawn(executable, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    executable,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   await waitForPort(port, 10_000);
   return { url: `redis://127.0.0.1:${port}`, source: 'redis-server', stop: () => stopChild(child) };
 }

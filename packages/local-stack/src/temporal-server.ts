@@ -34,7 +34,9 @@ export interface StartTemporalOptions {
 
 export class PortInUseError extends Error {
   constructor(what: string, port: number, variable: string) {
-    super(`${what}: port ${port} on 127.0.0.1 is already in use by another program; stop it, or set ${variable}`);
+    super(
+      `${what}: port ${port} on 127.0.0.1 is already in use by another program; stop it, or set ${variable}`,
+    );
     this.name = 'PortInUseError';
   }
 }
@@ -45,18 +47,35 @@ export async function findOrStartTemporal(
 ): Promise<TemporalServer> {
   const namespace = env.TEMPORAL_NAMESPACE ?? options.namespace ?? 'default';
   if (env.TEMPORAL_ADDRESS)
-    return { address: env.TEMPORAL_ADDRESS, namespace, source: 'TEMPORAL_ADDRESS', stop: async () => undefined };
+    return {
+      address: env.TEMPORAL_ADDRESS,
+      namespace,
+      source: 'TEMPORAL_ADDRESS',
+      stop: async () => undefined,
+    };
   return startTemporalDevServer({ ...options, namespace });
 }
 
 export async function startTemporalDevServer(options: StartTemporalOptions): Promise<TemporalServer> {
   const executable = ensureTemporalCli(options.log);
   const port = options.port ?? (await findFreePort());
-  if (options.port !== undefined && (await isPortOpen(port))) throw new PortInUseError('Temporal', port, 'TEMPORAL_PORT');
+  if (options.port !== undefined && (await isPortOpen(port)))
+    throw new PortInUseError('Temporal', port, 'TEMPORAL_PORT');
   if (options.uiPort !== undefined && (await isPortOpen(options.uiPort)))
     throw new PortInUseError('Temporal UI', options.uiPort, 'TEMPORAL_UI_PORT');
   const namespace = options.namespace ?? 'default';
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace, '--log-level', 'warn'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--namespace',
+    namespace,
+    '--log-level',
+    'warn',
+  ];
   if (options.uiPort !== undefined) args.push('--ui-port', String(options.uiPort));
   else args.push('--headless');
   if (options.databaseFile) args.push('--db-filename', options.databaseFile);
@@ -68,7 +87,12 @@ export async function startTemporalDevServer(options: StartTemporalOptions): Pro
   const child = spawn(executable, args, { stdio: ['ignore', output, output] });
   const address = `127.0.0.1:${port}`;
   try {
-    await waitForTemporal(address, namespace, options.startTimeoutMs ?? 60_000, () => child.exitCode !== null);
+    await waitForTemporal(
+      address,
+      namespace,
+      options.startTimeoutMs ?? 60_000,
+      () => child.exitCode !== null,
+    );
   } catch (error) {
     await stopChild(child);
     throw new Error(`Temporal dev server did not start (log: ${logFile}): ${(error as Error).message}`);
@@ -107,5 +131,7 @@ export async function waitForTemporal(
       await sleep(200);
     }
   }
-  throw new Error(`no answer from ${address} within ${timeoutMs} ms: ${(lastError as Error | undefined)?.message ?? ''}`);
+  throw new Error(
+    `no answer from ${address} within ${timeoutMs} ms: ${(lastError as Error | undefined)?.message ?? ''}`,
+  );
 }

@@ -10,7 +10,9 @@ import {
   ensureDatabase,
   dropDatabase,
   withDatabase,
+  stateDirectory,
 } from '@cardgate/local-stack';
+import { join } from 'node:path';
 import type { HarnessContext } from './provided.ts';
 import './provided.ts';
 
@@ -21,9 +23,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const [postgres, redis, temporal] = await Promise.all([
     findOrStartPostgres(),
     findOrStartRedis(),
-    findOrStartTemporal({ log }),
+    findOrStartTemporal({ log, logFile: join(stateDirectory, 'temporal-test.log') }),
   ]);
-  log(`PostgreSQL: ${postgres.source}; Redis: ${redis.source} ${redis.url}; Temporal: ${temporal.source} ${temporal.address}`);
+  log(
+    `PostgreSQL: ${postgres.source}; Redis: ${redis.source} ${redis.url}; Temporal: ${temporal.source} ${temporal.address}`,
+  );
 
   const templateDatabase = `cardgate_template_${await migrationsFingerprint()}`;
   await prepareTemplate(postgres.adminUrl, templateDatabase);
@@ -74,7 +78,8 @@ async function dropStaleDatabases(adminUrl: string, currentTemplate: string): Pr
   for (const name of names) {
     if (name === currentTemplate) continue;
     const createdSeconds = Number(/^cardgate_test_(\d+)_/.exec(name)?.[1] ?? nowSeconds);
-    const stale = name.startsWith('cardgate_template_') || nowSeconds - createdSeconds > staleTestDatabaseAgeSeconds;
+    const stale =
+      name.startsWith('cardgate_template_') || nowSeconds - createdSeconds > staleTestDatabaseAgeSeconds;
     if (stale) await dropDatabase(adminUrl, name).catch(() => undefined);
   }
 }

@@ -35,7 +35,11 @@ export function useTestDatabase(options: { maxPoolSize?: number } = {}): TestDat
   let pool: DatabasePool | undefined;
   beforeAll(async () => {
     await ensureDatabase(postgresAdminUrl, name, templateDatabase);
-    pool = await createDatabasePool({ connectionUri: url, maxPoolSize: options.maxPoolSize ?? 10, applicationName: 'cardgate-test' });
+    pool = await createDatabasePool({
+      connectionUri: url,
+      maxPoolSize: options.maxPoolSize ?? 10,
+      applicationName: 'cardgate-test',
+    });
   });
   afterAll(async () => {
     await pool?.end();

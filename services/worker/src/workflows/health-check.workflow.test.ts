@@ -33,11 +33,17 @@ describe('healthCheckWorkflow', () => {
     try {
       const workflowId = `health-check-${taskQueue}`;
       const result = await worker.runUntil(
-        client.workflow.execute(healthCheckWorkflow, { taskQueue, workflowId, args: [{ service: 'harness' }] }),
+        client.workflow.execute(healthCheckWorkflow, {
+          taskQueue,
+          workflowId,
+          args: [{ service: 'harness' }],
+        }),
       );
       expect(result.service).toBe('harness');
       const stored = await database.pool.one(
-        sql.type(z.object({ service: z.string() }))`select service from service_heartbeat where service = 'harness'`,
+        sql.type(
+          z.object({ service: z.string() }),
+        )`select service from service_heartbeat where service = 'harness'`,
       );
       expect(stored.service).toBe('harness');
 
@@ -49,8 +55,16 @@ describe('healthCheckWorkflow', () => {
       // two protobufjs versions meet in node_modules.
       if (process.env.RECORD_WORKFLOW_HISTORIES === '1') {
         const json = execFileSync(ensureTemporalCli(), [
-          'workflow', 'show', '--workflow-id', workflowId, '--output', 'json',
-          '--address', temporalAddress, '--namespace', temporalNamespace,
+          'workflow',
+          'show',
+          '--workflow-id',
+          workflowId,
+          '--output',
+          'json',
+          '--address',
+          temporalAddress,
+          '--namespace',
+          temporalNamespace,
         ]);
         await writeFile(new URL('health-check.json', historiesDirectory), json);
       }

@@ -4,5 +4,10 @@ import type { ActivityOptions } from '@temporalio/workflow';
 /** A local, quick activity: a database write or read. */
 export const shortActivity: ActivityOptions = {
   startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 10 },
+  retry: {
+    initialInterval: '200 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 seconds',
+    maximumAttempts: 10,
+  },
 };

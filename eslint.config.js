@@ -1,0 +1,74 @@
+// Lint rules for the whole repository. Type-aware rules catch the mistakes that cost money in async code
+// (a floating promise is a write nobody awaited); workflow files may not import Node built-ins, because Temporal
+// replays them and they must stay deterministic.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
+// Temporal allows these in workflow code (they are replaced by deterministic versions in the sandbox).
+const allowedInWorkflows = new Set(['assert', 'url', 'util', 'node:assert', 'node:url', 'node:util']);
+
+export default tseslint.config(
+  { ignores: ['node_modules/', '.tools/', '.cardgate/', '**/dist/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'parseFloat', message: 'Money is never a float: use @cardgate/money.' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Number', property: 'parseFloat', message: 'Money is never a float: use @cardgate/money.' },
+      ],
+    },
+  },
+  {
+    files: ['**/workflows/**/*.ts', '**/*.workflow.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins
+            .filter((name) => !allowedInWorkflows.has(name))
+            .map((name) => ({
+              name,
+              message: 'Temporal workflow code must be deterministic: no Node built-ins.',
+            })),
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
+        { name: 'setInterval', message: 'Use sleep() in a bounded loop.' },
+        { name: 'fetch', message: 'Do I/O in activities.' },
+        { name: 'process', message: 'Workflow code has no process.' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+);

