@@ -104,7 +104,7 @@ try {
     say(`${name} exited unexpectedly (code ${String(code)}); stopping everything`);
     void stopEverything(1);
   };
-  const definitions = [
+  const definitions: { name: string; entry: string; healthUrl: string; env: Record<string, string> }[] = [
     {
       name: 'api',
       entry: 'services/api/src/main.ts',
