@@ -15,6 +15,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
-    reporters: ['default'],
+    setupFiles: ['./test/harness/src/setup-file.ts'],
+    reporters: ['default', './test/harness/src/summary-reporter.ts'],
   },
 });
