@@ -8,6 +8,13 @@ export interface ActivityDependencies {
 }
 
 const heartbeatRow = z.object({ beat_at: z.string() });
+const noRows = z.object({});
+
+export interface DepositReceipt {
+  readonly txId: string;
+  readonly logIndex: number;
+  readonly workflowId: string;
+}
 
 export function createActivities(dependencies: ActivityDependencies) {
   const { pool } = dependencies;
@@ -19,6 +26,14 @@ export function createActivities(dependencies: ActivityDependencies) {
         on conflict (service) do update set beat_at = now()
         returning to_char(beat_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as beat_at`);
       return row.beat_at;
+    },
+
+    /** Records that the deposit's workflow received it as final; a retry after a crash writes nothing twice. */
+    async recordDepositReceipt(receipt: DepositReceipt): Promise<void> {
+      await pool.query(sql.type(noRows)`
+        insert into deposit_receipt (tx_id, log_index, workflow_id)
+        values (${receipt.txId}, ${receipt.logIndex}, ${receipt.workflowId})
+        on conflict (tx_id, log_index) do nothing`);
     },
   };
 }

@@ -1,2 +1,3 @@
 // The workflow bundle's entry: every workflow the worker serves. Only deterministic code may be imported here.
 export * from './health-check.workflow.ts';
+export * from './deposit.workflow.ts';

@@ -1,0 +1,126 @@
+// Follows the chain from the checkpoint in PostgreSQL, in bounded batches: records deposits to our addresses,
+// detects reorgs by the parent-hash chain and forgets what orphaned blocks showed, and marks deposits final once
+// their block is final. Every change goes through the deposit store, which writes the outbox in the same transaction.
+import type { AddressBook } from './address-book.ts';
+import type { ChainBlock, ChainSource } from './chain-source.ts';
+import { checkLinkage } from './chain-linkage.ts';
+import type { CursorPosition, DepositObservation, DepositStore } from './deposit-store.ts';
+import { finalBlockNumber, type FinalityRule } from './finality.ts';
+
+export interface FollowerOptions {
+  readonly source: ChainSource;
+  readonly store: DepositStore;
+  readonly addressBook: AddressBook;
+  readonly finality: FinalityRule;
+  /** Where to start when there is no checkpoint yet. */
+  readonly startBlockNumber: number;
+  /** Upper bound on blocks read per step. */
+  readonly batchBlocksMax: number;
+  /** Deepest reorg the watcher repairs by itself; deeper ones stop it for an operator. */
+  readonly reorgDepthMax: number;
+  /** Stored block hashes kept below the final block, for reorg detection. */
+  readonly keepBlocksBelowFinal: number;
+}
+
+export interface StepResult {
+  readonly headNumber: number;
+  readonly solidifiedNumber: number;
+  readonly cursorNumber: number;
+  readonly blocksApplied: number;
+  readonly depositsSeen: number;
+  readonly depositsFinalized: number;
+  readonly depositsOrphaned: number;
+  readonly caughtUp: boolean;
+}
+
+export class ReorgTooDeepError extends Error {
+  constructor(cursorNumber: number, depthMax: number) {
+    super(
+      `no common ancestor within ${depthMax} blocks below ${cursorNumber}: an operator must look at the node`,
+    );
+    this.name = 'ReorgTooDeepError';
+  }
+}
+
+export function createFollower(options: FollowerOptions) {
+  const { source, store, addressBook } = options;
+
+  async function ensureCursor(): Promise<CursorPosition> {
+    const cursor = await store.loadCursor();
+    if (cursor) return cursor;
+    const startNumber = Math.max(options.startBlockNumber - 1, 0);
+    const header = await source.header(startNumber);
+    if (!header) throw new Error(`the node has no block ${startNumber} to start from`);
+    await store.applyBlocks(undefined, [header], []);
+    return { number: header.number, hash: header.hash };
+  }
+
+  function depositsIn(blocks: readonly ChainBlock[]): DepositObservation[] {
+    const deposits: DepositObservation[] = [];
+    for (const block of blocks)
+      for (const transfer of block.transfers)
+        if (addressBook.has(transfer.to))
+          deposits.push({
+            ...transfer,
+            blockNumber: block.number,
+            blockHash: block.hash,
+            blockTimestampMs: block.timestampMs,
+          });
+    return deposits;
+  }
+
+  async function findCommonAncestor(cursor: CursorPosition): Promise<CursorPosition> {
+    const lowest = Math.max(cursor.number - options.reorgDepthMax, 0);
+    for (let number = cursor.number - 1; number >= lowest; number -= 1) {
+      const [stored, onNode] = await Promise.all([store.storedBlock(number), source.header(number)]);
+      if (stored && onNode && stored.hash === onNode.hash) return { number, hash: stored.hash };
+    }
+    throw new ReorgTooDeepError(cursor.number, options.reorgDepthMax);
+  }
+
+  return {
+    async step(): Promise<StepResult> {
+      let cursor = await ensureCursor();
+      const head = await source.head();
+      let blocksApplied = 0;
+      let depositsSeen = 0;
+      let depositsOrphaned = 0;
+      if (cursor.number < head.number) {
+        const toExclusive = Math.min(head.number, cursor.number + options.batchBlocksMax) + 1;
+        await addressBook.refresh();
+        const blocks = await source.blocks(cursor.number + 1, toExclusive);
+        const linkage = checkLinkage({ ...cursor, parentHash: '', timestampMs: 0n }, blocks);
+        if (linkage.kind === 'reorg') {
+          const ancestor = await findCommonAncestor(cursor);
+          depositsOrphaned = await store.rewind(cursor, ancestor);
+          cursor = ancestor;
+        } else if (linkage.blocks > 0) {
+          const linked = blocks.slice(0, linkage.blocks);
+          depositsSeen = await store.applyBlocks(cursor, linked, depositsIn(linked));
+          const last = linked[linked.length - 1]!;
+          cursor = { number: last.number, hash: last.hash };
+          blocksApplied = linked.length;
+        }
+      }
+      const solidifiedNumber = await source.solidifiedBlockNumber();
+      const finalNumber = Math.min(
+        finalBlockNumber(options.finality, head.number, solidifiedNumber),
+        cursor.number,
+      );
+      const depositsFinalized = await store.finalize(finalNumber);
+      if (blocksApplied > 0) await store.pruneBlocks(finalNumber - options.keepBlocksBelowFinal);
+      return {
+        headNumber: head.number,
+        solidifiedNumber,
+        cursorNumber: cursor.number,
+        blocksApplied,
+        depositsSeen,
+        depositsFinalized,
+        depositsOrphaned,
+        caughtUp: cursor.number >= head.number,
+      };
+    },
+  };
+}
+
+export type Follower = ReturnType<typeof createFollower>;
