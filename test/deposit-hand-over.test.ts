@@ -1,0 +1,110 @@
+// Proves the hand-over from the outbox to Temporal on the real servers: a deposit's events reach one workflow per
+// deposit, which records the deposit once it is final; delivering the same rows again (a crash between the delivery
+// and marking them dispatched) changes nothing; an orphaned deposit never reaches the receipt.
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { sql } from '@cardgate/db';
+import { depositWorkflowId } from '@cardgate/workflow-contracts';
+import { harnessContext, testTaskQueue, uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
+import { createActivities } from '../services/worker/src/activities/index.ts';
+import { createWorker } from '../services/worker/src/worker.ts';
+import { AddressBook } from '../services/watcher/src/address-book.ts';
+import { createDepositStore } from '../services/watcher/src/deposit-store.ts';
+import { createFollower } from '../services/watcher/src/follower.ts';
+import { createOutboxDispatcher } from '../services/watcher/src/outbox-dispatcher.ts';
+import { createTemporalHandOver } from '../services/watcher/src/temporal-hand-over.ts';
+import { ScriptedChain } from '../services/watcher/src/testing/scripted-chain.ts';
+
+const database = useTestDatabase();
+const ourAddress = 'TOurDepositAddress000000000000002';
+const receiptCount = z.object({ count: z.bigint() });
+
+function txId(): string {
+  return (uniqueSuffix() + uniqueSuffix() + uniqueSuffix()).padEnd(64, 'a').slice(0, 64);
+}
+
+describe('outbox hand-over to Temporal', () => {
+  it('delivers each deposit to its own workflow exactly once, however often the rows are delivered', async () => {
+    const { temporalAddress, temporalNamespace } = harnessContext();
+    const taskQueue = testTaskQueue('deposit');
+    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+    const worker = await createWorker({
+      connection: nativeConnection,
+      namespace: temporalNamespace,
+      taskQueue,
+      activities: createActivities({ pool: database.pool }),
+    });
+    const connection = await Connection.connect({ address: temporalAddress });
+    const client = new Client({ connection, namespace: temporalNamespace });
+    const chain = new ScriptedChain(3);
+    const store = createDepositStore(database.pool, {
+      chain: `tron-${uniqueSuffix()}`,
+      contract: 'TUsdt',
+      asset: 'USDT',
+    });
+    const follower = createFollower({
+      source: chain,
+      store,
+      addressBook: new AddressBook({
+        loadAfter: async (after) => (after < 1n ? [{ id: 1n, address: ourAddress }] : []),
+      }),
+      finality: { kind: 'solidified' },
+      startBlockNumber: 1,
+      batchBlocksMax: 100,
+      reorgDepthMax: 16,
+      keepBlocksBelowFinal: 16,
+    });
+    const dispatcher = createOutboxDispatcher({
+      pool: database.pool,
+      handOver: createTemporalHandOver(client, taskQueue),
+      batchRowsMax: 100,
+      concurrencyMax: 8,
+    });
+
+    const kept = { txId: txId(), logIndex: 0, from: 'TSender', to: ourAddress, amountMinor: 12_500_000n };
+    const second = { ...kept, logIndex: 1, amountMinor: 1n };
+    const orphan = { txId: txId(), logIndex: 0, from: 'TSender', to: ourAddress, amountMinor: 3_000_000n };
+    try {
+      await worker.runUntil(async () => {
+        chain.produce([kept, second]);
+        chain.produce([orphan]);
+        await follower.step();
+        await dispatcher.dispatchOnce();
+        chain.reorg(1); // the block with `orphan` vanishes
+        chain.produceMany(5);
+        await follower.step();
+        await follower.step();
+        const first = await dispatcher.dispatchOnce();
+        expect(first.dispatched).toBeGreaterThan(0);
+
+        // Simulate a crash after delivery but before the mark: every row is delivered again.
+        await database.pool.query(sql.type(z.object({}))`update deposit_outbox set dispatched_at = null`);
+        await dispatcher.dispatchOnce();
+
+        const keptResult = await client.workflow.getHandle(depositWorkflowId(kept.txId, 0)).result();
+        const secondResult = await client.workflow.getHandle(depositWorkflowId(kept.txId, 1)).result();
+        expect(keptResult).toMatchObject({ amountMinor: '12500000' });
+        expect(secondResult).toMatchObject({ amountMinor: '1' });
+        const orphanDescription = await client.workflow
+          .getHandle(depositWorkflowId(orphan.txId, 0))
+          .describe();
+        expect(orphanDescription.status.name).toBe('RUNNING');
+      });
+      const receipts = await database.pool.oneFirst(sql.type(receiptCount)`
+        select count(*) as count from deposit_receipt where tx_id in (${kept.txId}, ${orphan.txId})`);
+      expect(receipts).toBe(2n);
+      const orphanReceipts = await database.pool.oneFirst(sql.type(receiptCount)`
+        select count(*) as count from deposit_receipt where tx_id = ${orphan.txId}`);
+      expect(orphanReceipts).toBe(0n);
+    } finally {
+      await client.workflow
+        .getHandle(depositWorkflowId(orphan.txId, 0))
+        .terminate('test over')
+        .catch(() => undefined);
+      await connection.close();
+      await nativeConnection.close();
+    }
+  });
+});
