@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { sql } from '@cardgate/db';
+import { createLogger } from '@cardgate/config';
 import { depositWorkflowId } from '@cardgate/workflow-contracts';
 import { harnessContext, testTaskQueue, uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
 import { createActivities } from '../services/worker/src/activities/index.ts';
@@ -34,7 +35,10 @@ describe('outbox hand-over to Temporal', () => {
       connection: nativeConnection,
       namespace: temporalNamespace,
       taskQueue,
-      activities: createActivities({ pool: database.pool }),
+      activities: createActivities({
+        pool: database.pool,
+        logger: createLogger({ service: 'test', level: 'silent' }),
+      }),
     });
     const connection = await Connection.connect({ address: temporalAddress });
     const client = new Client({ connection, namespace: temporalNamespace });

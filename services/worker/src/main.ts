@@ -27,7 +27,7 @@ const worker = await createWorker({
   connection,
   namespace: environment.TEMPORAL_NAMESPACE,
   taskQueue: environment.TEMPORAL_TASK_QUEUE,
-  activities: createActivities({ pool }),
+  activities: createActivities({ pool, logger }),
 });
 
 const healthApp = new Hono().route(

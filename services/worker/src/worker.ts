@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Activities } from './activities/index.ts';
+import { logContextInterceptor } from './log-context-interceptor.ts';
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -21,6 +22,7 @@ export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     workflowsPath,
     activities: options.activities,
+    interceptors: { activity: [logContextInterceptor] },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 50,
   });
 }

@@ -1,10 +1,12 @@
 // Activities are built by a factory from their dependencies, so tests pass real test resources and main.ts the
 // production ones.
 import { sql, type DatabasePool } from '@cardgate/db';
+import type { Logger } from '@cardgate/config';
 import { z } from 'zod';
 
 export interface ActivityDependencies {
   readonly pool: DatabasePool;
+  readonly logger: Logger;
 }
 
 const heartbeatRow = z.object({ beat_at: z.string() });
@@ -17,7 +19,7 @@ export interface DepositReceipt {
 }
 
 export function createActivities(dependencies: ActivityDependencies) {
-  const { pool } = dependencies;
+  const { pool, logger } = dependencies;
   return {
     /** Upserts the service's heartbeat row and returns the stored time as ISO text. */
     async recordHeartbeat(service: string): Promise<string> {
@@ -25,6 +27,7 @@ export function createActivities(dependencies: ActivityDependencies) {
         insert into service_heartbeat (service) values (${service})
         on conflict (service) do update set beat_at = now()
         returning to_char(beat_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as beat_at`);
+      logger.info({ service }, 'heartbeat recorded');
       return row.beat_at;
     },
 
@@ -34,6 +37,7 @@ export function createActivities(dependencies: ActivityDependencies) {
         insert into deposit_receipt (tx_id, log_index, workflow_id)
         values (${receipt.txId}, ${receipt.logIndex}, ${receipt.workflowId})
         on conflict (tx_id, log_index) do nothing`);
+      logger.info({ txId: receipt.txId, logIndex: receipt.logIndex }, 'deposit receipt recorded');
     },
   };
 }

@@ -1,6 +1,6 @@
 // Proves the Temporal path on real servers: a workflow started through the client runs its activity on a worker
-// connected to the real dev server, the activity writes to the real PostgreSQL, and recorded histories of the
-// workflow still replay deterministically against the current code.
+// connected to the real dev server, the activity writes to the real PostgreSQL and logs with the workflow id, and
+// recorded histories of the workflow still replay deterministically against the current code.
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { ensureTemporalCli } from '@cardgate/local-stack';
@@ -10,11 +10,20 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { sql } from '@cardgate/db';
 import { harnessContext, testTaskQueue, useTestDatabase } from '@cardgate/test-harness';
 import { z } from 'zod';
+import { Writable } from 'node:stream';
+import { createLogger } from '@cardgate/config';
 import { createActivities } from '../activities/index.ts';
 import { createWorker, workflowsPath } from '../worker.ts';
 import { healthCheckWorkflow } from './health-check.workflow.ts';
 
 const database = useTestDatabase();
+const logLines: Record<string, unknown>[] = [];
+const logSink = new Writable({
+  write: (chunk: Buffer, _encoding, done) => {
+    logLines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+    done();
+  },
+});
 const historiesDirectory = new URL('./histories/', import.meta.url);
 
 describe('healthCheckWorkflow', () => {
@@ -26,7 +35,10 @@ describe('healthCheckWorkflow', () => {
       connection: nativeConnection,
       namespace: temporalNamespace,
       taskQueue,
-      activities: createActivities({ pool: database.pool }),
+      activities: createActivities({
+        pool: database.pool,
+        logger: createLogger({ service: 'worker-test', destination: logSink }),
+      }),
     });
     const connection = await Connection.connect({ address: temporalAddress });
     const client = new Client({ connection, namespace: temporalNamespace });
@@ -46,6 +58,11 @@ describe('healthCheckWorkflow', () => {
         )`select service from service_heartbeat where service = 'harness'`,
       );
       expect(stored.service).toBe('harness');
+      // The activity's log line names the workflow it ran for, without the activity passing the id.
+      expect(logLines.find((line) => line.msg === 'heartbeat recorded')).toMatchObject({
+        workflowId,
+        activity: 'recordHeartbeat',
+      });
 
       // A history recorded just now replays; a changed workflow that no longer matches it would throw here.
       const history = await client.workflow.getHandle(workflowId).fetchHistory();
