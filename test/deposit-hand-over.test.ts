@@ -8,7 +8,13 @@ import { NativeConnection } from '@temporalio/worker';
 import { sql } from '@cardgate/db';
 import { createLogger } from '@cardgate/config';
 import { depositWorkflowId } from '@cardgate/workflow-contracts';
-import { harnessContext, testTaskQueue, uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
+import {
+  harnessContext,
+  recordHistoryIfAsked,
+  testTaskQueue,
+  uniqueSuffix,
+  useTestDatabase,
+} from '@cardgate/test-harness';
 import { createActivities } from '../services/worker/src/activities/index.ts';
 import { createWorker } from '../services/worker/src/worker.ts';
 import { AddressBook } from '../services/watcher/src/address-book.ts';
@@ -91,6 +97,7 @@ describe('outbox hand-over to Temporal', () => {
         const secondResult = await client.workflow.getHandle(depositWorkflowId(kept.txId, 1)).result();
         expect(keptResult).toMatchObject({ amountMinor: '12500000' });
         expect(secondResult).toMatchObject({ amountMinor: '1' });
+        await recordHistoryIfAsked(depositWorkflowId(kept.txId, 0), 'deposit-final-with-repeats');
         const orphanDescription = await client.workflow
           .getHandle(depositWorkflowId(orphan.txId, 0))
           .describe();

@@ -64,3 +64,4 @@ export function testRedisPrefix(label = 'test'): string {
 export function testTaskQueue(label = 'test'): string {
   return `${label}-${uniqueSuffix()}`;
 }
+export * from './histories.ts';

@@ -1,14 +1,11 @@
 // Proves the Temporal path on real servers: a workflow started through the client runs its activity on a worker
 // connected to the real dev server, the activity writes to the real PostgreSQL and logs with the workflow id, and
-// recorded histories of the workflow still replay deterministically against the current code.
-import { readFile, readdir, writeFile } from 'node:fs/promises';
-import { execFileSync } from 'node:child_process';
-import { ensureTemporalCli } from '@cardgate/local-stack';
+// the history just recorded replays against the current code.
 import { describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { sql } from '@cardgate/db';
-import { harnessContext, testTaskQueue, useTestDatabase } from '@cardgate/test-harness';
+import { harnessContext, recordHistoryIfAsked, testTaskQueue, useTestDatabase } from '@cardgate/test-harness';
 import { z } from 'zod';
 import { Writable } from 'node:stream';
 import { createLogger } from '@cardgate/config';
@@ -24,7 +21,6 @@ const logSink = new Writable({
     done();
   },
 });
-const historiesDirectory = new URL('./histories/', import.meta.url);
 
 describe('healthCheckWorkflow', () => {
   it('runs its activity through the real Temporal server and writes the heartbeat row', async () => {
@@ -68,35 +64,10 @@ describe('healthCheckWorkflow', () => {
       const history = await client.workflow.getHandle(workflowId).fetchHistory();
       await Worker.runReplayHistory({ workflowsPath }, history, workflowId);
       // `RECORD_WORKFLOW_HISTORIES=1 npm test` refreshes the committed fixture after a deliberate workflow change.
-      // The CLI writes the same JSON that Temporal's UI exports; the SDK's own historyToJSON fails here because
-      // two protobufjs versions meet in node_modules.
-      if (process.env.RECORD_WORKFLOW_HISTORIES === '1') {
-        const json = execFileSync(ensureTemporalCli(), [
-          'workflow',
-          'show',
-          '--workflow-id',
-          workflowId,
-          '--output',
-          'json',
-          '--address',
-          temporalAddress,
-          '--namespace',
-          temporalNamespace,
-        ]);
-        await writeFile(new URL('health-check.json', historiesDirectory), json);
-      }
+      await recordHistoryIfAsked(workflowId, 'health-check');
     } finally {
       await connection.close();
       await nativeConnection.close();
-    }
-  });
-
-  it('replays every committed history of earlier workflow code without a determinism error', async () => {
-    const files = (await readdir(historiesDirectory)).filter((name) => name.endsWith('.json'));
-    expect(files.length).toBeGreaterThan(0);
-    for (const name of files) {
-      const history: unknown = JSON.parse(await readFile(new URL(name, historiesDirectory), 'utf8'));
-      await Worker.runReplayHistory({ workflowsPath }, history, name);
     }
   });
 });

@@ -1,0 +1,20 @@
+// Proves determinism across code changes: every committed history of earlier workflow runs (one file per scenario
+// in ./histories) replays against the current workflow code without a nondeterminism error. A change that would
+// break running workflows fails here; guard it with patched() or record new histories deliberately.
+import { readFile, readdir } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { workflowsPath } from '../worker.ts';
+
+const historiesDirectory = new URL('./histories/', import.meta.url);
+
+describe('recorded workflow histories', () => {
+  it('replays every committed history of earlier workflow code without a determinism error', async () => {
+    const files = (await readdir(historiesDirectory)).filter((name) => name.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const name of files) {
+      const history: unknown = JSON.parse(await readFile(new URL(name, historiesDirectory), 'utf8'));
+      await Worker.runReplayHistory({ workflowsPath }, history, name);
+    }
+  });
+});
