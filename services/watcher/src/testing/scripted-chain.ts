@@ -4,12 +4,13 @@ import { createHash } from 'node:crypto';
 import type { BlockHeader, ChainBlock, ChainSource, TokenTransfer } from '../chain-source.ts';
 
 export class ScriptedChain implements ChainSource {
-  readonly name = 'scripted';
+  readonly name: string;
   readonly chain: ChainBlock[] = [];
   solidityLagBlocks: number;
   #fork = 0;
 
-  constructor(solidityLagBlocks: number) {
+  constructor(solidityLagBlocks: number, name = 'scripted') {
+    this.name = name;
     this.solidityLagBlocks = solidityLagBlocks;
     this.chain.push(this.#make(0, '0'.repeat(64), []));
   }
