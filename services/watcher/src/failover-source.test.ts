@@ -7,7 +7,7 @@ import { ScriptedChain } from './testing/scripted-chain.ts';
 import type { ChainSource } from './chain-source.ts';
 
 class FlakySource extends ScriptedChain {
-  failures: unknown[] = [];
+  failures: Error[] = [];
   constructor(label: string) {
     super(0, label);
   }
