@@ -1,0 +1,248 @@
+// The ledger's public API. Writes go through the group-commit batcher into one transaction per batch; every write is
+// idempotent by its client-chosen id, retried internally (bounded) on transient database failures, and checked
+// against the account flags both here and by database constraints.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sql, type DatabasePool } from '@cardgate/db';
+import { z } from 'zod';
+import { createBatcher, QueueFullError } from './batcher.ts';
+import { applyGroups, type EngineRequest } from './engine.ts';
+import { LedgerError } from './ledger-error.ts';
+import {
+  accountColumns,
+  accountFromRow,
+  accountRow,
+  loadResolutions,
+  loadTransfers,
+  lockAccounts,
+  writeBatch,
+} from './store.ts';
+import { isTransientDatabaseError } from './transient.ts';
+import { checkAccountCode, validateBatch } from './validate.ts';
+import type { Account, AccountSpec, Transfer, TransferRequest, TransferResult } from './types.ts';
+import { createLedgerReads } from './reads.ts';
+import { verifyLedger } from './verify.ts';
+
+export interface LedgerOptions {
+  readonly pool: DatabasePool;
+  readonly now?: () => Date;
+  /** Batches in flight at once (each holds one pooled connection). */
+  readonly lanesMax?: number;
+  /** Transfers per batch at most. */
+  readonly batchTransfersMax?: number;
+  /** Requests waiting at most; beyond it a write is refused as `unavailable`. */
+  readonly queueMax?: number;
+  /** Attempts per batch on transient database errors. */
+  readonly attemptsMax?: number;
+  readonly retryBackoffMsMax?: number;
+}
+
+interface Group {
+  readonly batchId: string;
+  readonly requests: readonly EngineRequest[];
+}
+
+const noRows = z.object({});
+
+export function createLedger(options: LedgerOptions) {
+  const { pool } = options;
+  const now = options.now ?? (() => new Date());
+  const attemptsMax = options.attemptsMax ?? 8;
+  const retryBackoffMsMax = options.retryBackoffMsMax ?? 200;
+
+  async function runOnce(groups: readonly Group[]): Promise<(TransferResult[] | LedgerError)[]> {
+    const ids = new Set<string>();
+    const pendingIds = new Set<string>();
+    for (const group of groups)
+      for (const request of group.requests) {
+        ids.add(request.id);
+        if ('pendingId' in request) {
+          ids.add(request.pendingId);
+          pendingIds.add(request.pendingId);
+        }
+      }
+    return pool.transaction(async (connection) => {
+      // Transfers are immutable, so reading them before taking locks is safe.
+      const existing = await loadTransfers(connection, [...ids]);
+      const accountIds: bigint[] = [];
+      for (const group of groups)
+        for (const request of group.requests) {
+          if ('debitAccountId' in request) accountIds.push(request.debitAccountId, request.creditAccountId);
+          const pending = 'pendingId' in request ? existing.get(request.pendingId) : undefined;
+          if (pending) accountIds.push(pending.debitAccountId, pending.creditAccountId);
+        }
+      const accounts = await lockAccounts(connection, accountIds);
+      // Read after the lock: a resolution committed by a concurrent batch is visible now.
+      const resolutions = await loadResolutions(connection, [...pendingIds]);
+      const output = applyGroups({ accounts, existing, resolutions, now: now() }, groups);
+      const assigned = await writeBatch(
+        connection,
+        output.inserts,
+        output.changedAccounts,
+        output.pendingOpened,
+        output.pendingResolved,
+      );
+      const created = new Map<string, Transfer>();
+      for (const insert of output.inserts) {
+        const slot = assigned.get(insert.id);
+        if (!slot) throw new Error(`transfer ${insert.id} was planned but not inserted`);
+        created.set(insert.id, { ...insert, seq: slot.seq, createdAt: slot.createdAt });
+      }
+      return output.outcomes.map((outcome) => {
+        if (!outcome.ok) return outcome.error;
+        return outcome.results.map((result): TransferResult => {
+          const transfer = existing.get(result.transfer.id) ?? created.get(result.transfer.id);
+          if (!transfer) throw new Error(`no stored transfer for ${result.transfer.id}`);
+          return { status: result.status, transfer };
+        });
+      });
+    });
+  }
+
+  async function runWithRetries(groups: readonly Group[]): Promise<(TransferResult[] | LedgerError)[]> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await runOnce(groups);
+      } catch (error) {
+        if (!isTransientDatabaseError(error)) throw error;
+        if (attempt >= attemptsMax)
+          throw new LedgerError(
+            'retries_exhausted',
+            `the ledger database kept failing (${attempt} attempts)`,
+            {
+              cause: error,
+            },
+          );
+        // Jittered exponential backoff, bounded: contention clears faster when retries do not line up.
+        const backoffMs = Math.min(retryBackoffMsMax, 2 ** attempt) * (0.5 + Math.random() / 2);
+        await sleep(backoffMs);
+      }
+    }
+  }
+
+  const batcher = createBatcher<Group, TransferResult[] | LedgerError>({
+    run: runWithRetries,
+    lanesMax: options.lanesMax ?? 4,
+    weightMax: options.batchTransfersMax ?? 2_000,
+    weightOf: (group) => group.requests.length,
+    queueMax: options.queueMax ?? 100_000,
+  });
+
+  async function submitGroup(requests: readonly EngineRequest[]): Promise<TransferResult[]> {
+    let outcome: TransferResult[] | LedgerError;
+    try {
+      outcome = await batcher.submit({ batchId: requests[0]!.id, requests });
+    } catch (error) {
+      if (error instanceof QueueFullError)
+        throw new LedgerError('retries_exhausted', error.message, { cause: error });
+      throw error;
+    }
+    if (outcome instanceof LedgerError) throw outcome;
+    return outcome;
+  }
+
+  const reads = createLedgerReads(pool);
+
+  return {
+    ...reads,
+
+    /** Creates accounts, idempotent by code: the same spec again returns the existing account. */
+    async createAccounts(specs: readonly AccountSpec[]): Promise<Account[]> {
+      for (const spec of specs) checkAccountCode(spec.code);
+      return pool.transaction(async (connection) => {
+        const accounts: Account[] = [];
+        for (const spec of specs) {
+          await connection.query(sql.type(noRows)`
+            insert into ledger_account (code, asset, kind, owner_ref, debits_must_not_exceed_credits,
+              credits_must_not_exceed_debits)
+            values (${spec.code}, ${spec.asset}, ${spec.kind}, ${spec.ownerRef ?? null},
+              ${spec.debitsMustNotExceedCredits ?? false}, ${spec.creditsMustNotExceedDebits ?? false})
+            on conflict (code) do nothing`);
+          const row = await connection.one(sql.type(accountRow)`
+            select ${accountColumns} from ledger_account where code = ${spec.code}`);
+          const account = accountFromRow(row);
+          const same =
+            account.asset === spec.asset &&
+            account.kind === spec.kind &&
+            account.ownerRef === (spec.ownerRef ?? null) &&
+            account.debitsMustNotExceedCredits === (spec.debitsMustNotExceedCredits ?? false) &&
+            account.creditsMustNotExceedDebits === (spec.creditsMustNotExceedDebits ?? false);
+          if (!same)
+            throw new LedgerError(
+              'exists_with_different_fields',
+              `account ${spec.code} exists with different fields`,
+            );
+          accounts.push(account);
+        }
+        return accounts;
+      });
+    },
+
+    /** Closes an account with nothing on it; a closed account takes part in no new transfer. */
+    async closeAccount(accountId: bigint): Promise<void> {
+      await pool.transaction(async (connection) => {
+        const locked = await lockAccounts(connection, [accountId]);
+        const account = locked.get(accountId);
+        if (!account) throw new LedgerError('account_not_found', `account ${accountId} does not exist`);
+        if (
+          account.debitsPending !== 0n ||
+          account.creditsPending !== 0n ||
+          account.debitsPosted !== account.creditsPosted
+        )
+          throw new LedgerError(
+            'account_not_empty',
+            `account ${accountId} still has a balance or open holds`,
+          );
+        await connection.query(sql.type(noRows)`
+          update ledger_account set closed_at = coalesce(closed_at, now()) where id = ${accountId}`);
+      });
+    },
+
+    /** Submits a linked batch: every transfer in it commits, or none does. */
+    async submit(requests: readonly TransferRequest[]): Promise<TransferResult[]> {
+      validateBatch(requests);
+      return submitGroup(requests);
+    },
+
+    async transfer(request: TransferRequest): Promise<TransferResult> {
+      const [result] = await this.submit([request]);
+      return result!;
+    },
+
+    /**
+     * Voids holds whose timeout has passed, at most `limit` of them, each as its own `expire_pending` transfer with a
+     * deterministic id, so two sweeps running at once cannot expire one hold twice. Returns how many it expired.
+     */
+    async expirePending(limit: number): Promise<number> {
+      const rows = await pool.any(sql.type(z.object({ transfer_id: z.string() }))`
+        select transfer_id from ledger_pending_open where timeout_at <= ${now().toISOString()}
+        order by timeout_at limit ${Math.max(1, Math.min(limit, 10_000))}`);
+      let expired = 0;
+      await Promise.all(
+        rows.map(async (row) => {
+          try {
+            const [result] = await submitGroup([
+              {
+                type: 'expire_pending',
+                id: `expire:${row.transfer_id}`.slice(0, 128),
+                code: 'expiry',
+                pendingId: row.transfer_id,
+              },
+            ]);
+            if (result?.status === 'created') expired += 1;
+          } catch (error) {
+            // Posted or voided in the meantime: nothing left to expire.
+            if (!(error instanceof LedgerError && error.reason.startsWith('pending_already'))) throw error;
+          }
+        }),
+      );
+      return expired;
+    },
+
+    verify: () => verifyLedger(pool),
+
+    /** Waits for queued writes to finish. */
+    drained: () => batcher.drained(),
+  };
+}
+
+export type Ledger = ReturnType<typeof createLedger>;
