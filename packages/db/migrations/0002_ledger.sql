@@ -82,3 +82,95 @@ create trigger ledger_account_no_delete before delete on ledger_account
   for each row execute function ledger_journal_is_immutable();
 create trigger ledger_account_no_truncate before truncate on ledger_account
   for each statement execute function ledger_journal_is_immutable();
+
+-- The two statements of a ledger batch as functions, so their plans are prepared once per connection instead of
+-- parsed and planned on every batch. The Node side keeps the rules (packages/ledger/src/engine.ts); these only read
+-- and write.
+
+-- Locks the accounts (those given and those of the referenced pending transfers) in ascending id order, then reads
+-- the referenced transfers and how referenced pending transfers were resolved. Each statement of a PL/pgSQL function
+-- takes a new snapshot, so the reads after the lock see everything committed before it was granted.
+-- int8 values travel as JSON strings: a JSON number would lose precision beyond 2^53 in JavaScript.
+create function ledger_lock_and_load(p_account_ids int8[], p_transfer_ids text[], p_pending_ids text[])
+returns jsonb language plpgsql as $$
+declare
+  v_accounts jsonb;
+  v_transfers jsonb;
+  v_resolutions jsonb;
+begin
+  select coalesce(jsonb_agg(jsonb_build_object(
+      'id', a.id::text, 'code', a.code, 'asset', a.asset, 'kind', a.kind, 'owner_ref', a.owner_ref,
+      'debits_must_not_exceed_credits', a.debits_must_not_exceed_credits,
+      'credits_must_not_exceed_debits', a.credits_must_not_exceed_debits,
+      'debits_posted', a.debits_posted::text, 'credits_posted', a.credits_posted::text,
+      'debits_pending', a.debits_pending::text, 'credits_pending', a.credits_pending::text,
+      'closed', a.closed_at is not null) order by a.id), '[]'::jsonb)
+  into v_accounts
+  from (
+    select * from ledger_account
+    where id in (
+      select unnest(p_account_ids)
+      union
+      select unnest(array[t.debit_account_id, t.credit_account_id]) from ledger_transfer t where t.id = any(p_pending_ids)
+    )
+    order by id
+    for update
+  ) a;
+
+  select coalesce(jsonb_agg(jsonb_build_object(
+      'seq', t.seq::text, 'id', t.id, 'batch_id', t.batch_id, 'kind', t.kind, 'code', t.code, 'asset', t.asset,
+      'debit_account_id', t.debit_account_id::text, 'credit_account_id', t.credit_account_id::text,
+      'amount', t.amount::text, 'pending_id', t.pending_id,
+      'timeout_at_ms', ((extract(epoch from t.timeout_at) * 1000)::int8)::text, 'metadata', t.metadata,
+      'debit_debits_posted', t.debit_debits_posted::text, 'debit_credits_posted', t.debit_credits_posted::text,
+      'debit_debits_pending', t.debit_debits_pending::text, 'debit_credits_pending', t.debit_credits_pending::text,
+      'credit_debits_posted', t.credit_debits_posted::text, 'credit_credits_posted', t.credit_credits_posted::text,
+      'credit_debits_pending', t.credit_debits_pending::text, 'credit_credits_pending', t.credit_credits_pending::text,
+      'created_at_ms', ((extract(epoch from t.created_at) * 1000)::int8)::text)), '[]'::jsonb)
+  into v_transfers
+  from ledger_transfer t
+  where t.id = any(p_transfer_ids) or t.id = any(p_pending_ids);
+
+  select coalesce(jsonb_agg(jsonb_build_object('pending_id', r.pending_id, 'kind', r.kind)), '[]'::jsonb)
+  into v_resolutions
+  from ledger_transfer r
+  where r.pending_id = any(p_pending_ids);
+
+  return jsonb_build_object('accounts', v_accounts, 'transfers', v_transfers, 'resolutions', v_resolutions);
+end $$;
+
+-- Writes a planned batch: the new journal rows, each changed account's final totals (once per account, however
+-- many transfers touched it), and the open-pending bookkeeping. Returns each new transfer's seq and commit time.
+create function ledger_write_batch(
+  p_ids text[], p_batch_ids text[], p_kinds text[], p_codes text[], p_assets text[],
+  p_debit_account_ids int8[], p_credit_account_ids int8[], p_amounts int8[], p_pending_ids text[],
+  p_timeouts timestamptz[], p_metadata jsonb[],
+  p_dr_dp int8[], p_dr_cp int8[], p_dr_dpe int8[], p_dr_cpe int8[],
+  p_cr_dp int8[], p_cr_cp int8[], p_cr_dpe int8[], p_cr_cpe int8[],
+  p_account_ids int8[], p_debits_posted int8[], p_credits_posted int8[], p_debits_pending int8[], p_credits_pending int8[],
+  p_opened_ids text[], p_opened_timeouts timestamptz[], p_resolved_ids text[])
+returns table (id text, seq int8, created_at_ms int8) language plpgsql as $$
+#variable_conflict use_column
+begin
+  update ledger_account a set
+    debits_posted = v.debits_posted, credits_posted = v.credits_posted,
+    debits_pending = v.debits_pending, credits_pending = v.credits_pending
+  from unnest(p_account_ids, p_debits_posted, p_credits_posted, p_debits_pending, p_credits_pending)
+    as v(account_id, debits_posted, credits_posted, debits_pending, credits_pending)
+  where a.id = v.account_id;
+
+  return query
+  insert into ledger_transfer as t (id, batch_id, kind, code, asset, debit_account_id, credit_account_id, amount,
+    pending_id, timeout_at, metadata,
+    debit_debits_posted, debit_credits_posted, debit_debits_pending, debit_credits_pending,
+    credit_debits_posted, credit_credits_posted, credit_debits_pending, credit_credits_pending)
+  select * from unnest(p_ids, p_batch_ids, p_kinds, p_codes, p_assets, p_debit_account_ids, p_credit_account_ids,
+    p_amounts, p_pending_ids, p_timeouts, p_metadata, p_dr_dp, p_dr_cp, p_dr_dpe, p_dr_cpe,
+    p_cr_dp, p_cr_cp, p_cr_dpe, p_cr_cpe)
+  returning t.id, t.seq, (extract(epoch from t.created_at) * 1000)::int8;
+
+  insert into ledger_pending_open (transfer_id, timeout_at)
+  select * from unnest(p_opened_ids, p_opened_timeouts);
+
+  delete from ledger_pending_open where transfer_id = any(p_resolved_ids);
+end $$;

@@ -11,9 +11,8 @@ import {
   accountColumns,
   accountFromRow,
   accountRow,
-  loadResolutions,
-  loadTransfers,
   lockAccounts,
+  lockAndLoad,
   writeBatch,
 } from './store.ts';
 import { isTransientDatabaseError } from './transient.ts';
@@ -61,18 +60,16 @@ export function createLedger(options: LedgerOptions) {
         }
       }
     return pool.transaction(async (connection) => {
-      // Transfers are immutable, so reading them before taking locks is safe.
-      const existing = await loadTransfers(connection, [...ids]);
       const accountIds: bigint[] = [];
       for (const group of groups)
-        for (const request of group.requests) {
+        for (const request of group.requests)
           if ('debitAccountId' in request) accountIds.push(request.debitAccountId, request.creditAccountId);
-          const pending = 'pendingId' in request ? existing.get(request.pendingId) : undefined;
-          if (pending) accountIds.push(pending.debitAccountId, pending.creditAccountId);
-        }
-      const accounts = await lockAccounts(connection, accountIds);
-      // Read after the lock: a resolution committed by a concurrent batch is visible now.
-      const resolutions = await loadResolutions(connection, [...pendingIds]);
+      const { accounts, existing, resolutions } = await lockAndLoad(
+        connection,
+        accountIds,
+        [...ids],
+        [...pendingIds],
+      );
       const output = applyGroups({ accounts, existing, resolutions, now: now() }, groups);
       const assigned = await writeBatch(
         connection,

@@ -1,7 +1,7 @@
-// The ledger's SQL. One batch is one transaction: read the transfers it refers to, lock its accounts in id order,
-// read how referenced pending transfers were resolved (after the lock, so a concurrent resolution is seen), then
-// write every new transfer, every changed account total and the open-pending bookkeeping in a single statement.
-import { sql, type CommonQueryMethods, type DatabaseTransactionConnection } from '@cardgate/db';
+// The ledger's SQL. One batch is one transaction of two calls: lock its accounts in id order and read what it refers
+// to (after the lock, so a concurrent resolution is seen), then write every new transfer, every changed account total
+// and the open-pending bookkeeping. Both are PL/pgSQL functions (migration 0002) so their plans are cached.
+import { sql, type DatabaseTransactionConnection } from '@cardgate/db';
 import { z } from 'zod';
 import type { AccountState, NewTransfer } from './engine.ts';
 import type { Totals, Transfer, TransferKind } from './types.ts';
@@ -105,18 +105,6 @@ export function accountFromRow(row: z.infer<typeof accountRow>) {
   };
 }
 
-export async function loadTransfers(
-  connection: CommonQueryMethods,
-  ids: readonly string[],
-): Promise<Map<string, Transfer>> {
-  const found = new Map<string, Transfer>();
-  if (ids.length === 0) return found;
-  const rows = await connection.any(sql.type(transferRow)`
-    select ${transferColumns} from ledger_transfer where id = any(${sql.array(ids, 'text')})`);
-  for (const row of rows) found.set(row.id, transferFromRow(row));
-  return found;
-}
-
 export async function lockAccounts(
   connection: DatabaseTransactionConnection,
   ids: readonly bigint[],
@@ -131,41 +119,89 @@ export async function lockAccounts(
   return locked;
 }
 
-const resolutionRow = z.object({
-  pending_id: z.string(),
-  kind: z.enum(['post_pending', 'void_pending', 'expire_pending']),
-});
-
-export async function loadResolutions(
-  connection: CommonQueryMethods,
-  pendingIds: readonly string[],
-): Promise<Map<string, TransferKind>> {
-  const resolutions = new Map<string, TransferKind>();
-  if (pendingIds.length === 0) return resolutions;
-  const rows = await connection.any(sql.type(resolutionRow)`
-    select pending_id, kind from ledger_transfer where pending_id = any(${sql.array(pendingIds, 'text')})`);
-  for (const row of rows) resolutions.set(row.pending_id, row.kind);
-  return resolutions;
-}
-
 const insertedRow = z.object({ id: z.string(), seq: z.bigint(), created_at_ms: z.bigint() });
 
-function column<T>(transfers: readonly NewTransfer[], pick: (transfer: NewTransfer) => T): T[] {
-  return transfers.map(pick);
+const int8Text = z
+  .string()
+  .regex(/^-?\d+$/)
+  .transform((value) => BigInt(value));
+const loadedAccount = z.object({
+  id: int8Text,
+  code: z.string(),
+  asset: z.string(),
+  kind: z.enum(['asset', 'liability', 'revenue', 'expense', 'equity']),
+  owner_ref: z.string().nullable(),
+  debits_must_not_exceed_credits: z.boolean(),
+  credits_must_not_exceed_debits: z.boolean(),
+  debits_posted: int8Text,
+  credits_posted: int8Text,
+  debits_pending: int8Text,
+  credits_pending: int8Text,
+  closed: z.boolean(),
+});
+const loadedTransfer = transferRow.extend({
+  seq: int8Text,
+  debit_account_id: int8Text,
+  credit_account_id: int8Text,
+  amount: int8Text,
+  timeout_at_ms: int8Text.nullable(),
+  debit_debits_posted: int8Text,
+  debit_credits_posted: int8Text,
+  debit_debits_pending: int8Text,
+  debit_credits_pending: int8Text,
+  credit_debits_posted: int8Text,
+  credit_credits_posted: int8Text,
+  credit_debits_pending: int8Text,
+  credit_credits_pending: int8Text,
+  created_at_ms: int8Text,
+});
+const loadedBatch = z.object({
+  accounts: z.array(loadedAccount),
+  transfers: z.array(loadedTransfer),
+  resolutions: z.array(
+    z.object({ pending_id: z.string(), kind: z.enum(['post_pending', 'void_pending', 'expire_pending']) }),
+  ),
+});
+
+export interface LoadedBatch {
+  readonly accounts: Map<bigint, AccountState>;
+  readonly existing: Map<string, Transfer>;
+  readonly resolutions: Map<string, TransferKind>;
 }
 
-function totalsColumn(
+/**
+ * One round trip: locks the batch's accounts (and those of the pending transfers it refers to) in ascending id order,
+ * then reads the transfers it refers to and how referenced pending transfers were resolved.
+ */
+export async function lockAndLoad(
+  connection: DatabaseTransactionConnection,
+  accountIds: readonly bigint[],
+  transferIds: readonly string[],
+  pendingIds: readonly string[],
+): Promise<LoadedBatch> {
+  const loaded = await connection.oneFirst(sql.type(z.object({ loaded: z.unknown() }))`
+    select ledger_lock_and_load(${sql.array([...new Set(accountIds)], 'int8')}, ${sql.array(transferIds, 'text')},
+      ${sql.array(pendingIds, 'text')}) as loaded`);
+  const parsed = loadedBatch.parse(loaded);
+  return {
+    accounts: new Map(parsed.accounts.map((row) => [row.id, { ...accountFromRow(row) }])),
+    existing: new Map(parsed.transfers.map((row) => [row.id, transferFromRow(row)])),
+    resolutions: new Map(parsed.resolutions.map((row) => [row.pending_id, row.kind])),
+  };
+}
+
+function totalsArray(
   transfers: readonly NewTransfer[],
   side: 'debitAfter' | 'creditAfter',
   field: keyof Totals,
 ) {
   return sql.array(
-    column(transfers, (transfer) => transfer[side][field]),
+    transfers.map((transfer) => transfer[side][field]),
     'int8',
   );
 }
 
-/** Writes a batch's effects in one statement; returns the sequence number and commit time of each new transfer. */
+/** Writes a batch's effects in one call; returns the sequence number and commit time of each new transfer. */
 export async function writeBatch(
   connection: DatabaseTransactionConnection,
   inserts: readonly NewTransfer[],
@@ -176,113 +212,88 @@ export async function writeBatch(
   const assigned = new Map<string, { seq: bigint; createdAt: Date }>();
   if (inserts.length === 0) return assigned;
   const rows = await connection.any(sql.type(insertedRow)`
-    with inserted as (
-      insert into ledger_transfer (id, batch_id, kind, code, asset, debit_account_id, credit_account_id, amount,
-        pending_id, timeout_at, metadata,
-        debit_debits_posted, debit_credits_posted, debit_debits_pending, debit_credits_pending,
-        credit_debits_posted, credit_credits_posted, credit_debits_pending, credit_credits_pending)
-      select * from unnest(
-        ${sql.array(
-          column(inserts, (t) => t.id),
-          'text',
-        )},
-        ${sql.array(
-          column(inserts, (t) => t.batchId),
-          'text',
-        )},
-        ${sql.array(
-          column(inserts, (t) => t.kind),
-          'text',
-        )},
-        ${sql.array(
-          column(inserts, (t) => t.code),
-          'text',
-        )},
-        ${sql.array(
-          column(inserts, (t) => t.asset),
-          'text',
-        )},
-        ${sql.array(
-          column(inserts, (t) => t.debitAccountId),
-          'int8',
-        )},
-        ${sql.array(
-          column(inserts, (t) => t.creditAccountId),
-          'int8',
-        )},
-        ${sql.array(
-          column(inserts, (t) => t.amountMinor),
-          'int8',
-        )},
-        ${sql.array(
-          column(inserts, (t) => t.pendingId),
-          'text',
-        )},
-        ${sql.array(
-          column(inserts, (t) => t.timeoutAt?.toISOString() ?? null),
-          'timestamptz',
-        )},
-        ${sql.array(
-          column(inserts, (t) => JSON.stringify(t.metadata)),
-          'jsonb',
-        )},
-        ${totalsColumn(inserts, 'debitAfter', 'debitsPosted')},
-        ${totalsColumn(inserts, 'debitAfter', 'creditsPosted')},
-        ${totalsColumn(inserts, 'debitAfter', 'debitsPending')},
-        ${totalsColumn(inserts, 'debitAfter', 'creditsPending')},
-        ${totalsColumn(inserts, 'creditAfter', 'debitsPosted')},
-        ${totalsColumn(inserts, 'creditAfter', 'creditsPosted')},
-        ${totalsColumn(inserts, 'creditAfter', 'debitsPending')},
-        ${totalsColumn(inserts, 'creditAfter', 'creditsPending')}
-      ) as input
-      returning id, seq, created_at
-    ), accounts as (
-      update ledger_account set
-        debits_posted = input.debits_posted, credits_posted = input.credits_posted,
-        debits_pending = input.debits_pending, credits_pending = input.credits_pending
-      from unnest(
-        ${sql.array(
-          changedAccounts.map((a) => a.id),
-          'int8',
-        )},
-        ${sql.array(
-          changedAccounts.map((a) => a.debitsPosted),
-          'int8',
-        )},
-        ${sql.array(
-          changedAccounts.map((a) => a.creditsPosted),
-          'int8',
-        )},
-        ${sql.array(
-          changedAccounts.map((a) => a.debitsPending),
-          'int8',
-        )},
-        ${sql.array(
-          changedAccounts.map((a) => a.creditsPending),
-          'int8',
-        )}
-      ) as input(id, debits_posted, credits_posted, debits_pending, credits_pending)
-      where ledger_account.id = input.id
-      returning ledger_account.id
-    ), opened as (
-      insert into ledger_pending_open (transfer_id, timeout_at)
-      select id, timeout_at from unnest(
-        ${sql.array(
-          pendingOpened.map((t) => t.id),
-          'text',
-        )},
-        ${sql.array(
-          pendingOpened.map((t) => t.timeoutAt?.toISOString() ?? null),
-          'timestamptz',
-        )}
-      ) as input(id, timeout_at)
-      where exists (select 1 from inserted where inserted.id = input.id)
-      returning transfer_id
-    ), resolved as (
-      delete from ledger_pending_open where transfer_id = any(${sql.array(pendingResolved, 'text')})
-      returning transfer_id
-    )
-    select id, seq, (extract(epoch from created_at) * 1000)::int8 as created_at_ms from inserted`);
+    select id, seq, created_at_ms from ledger_write_batch(
+      ${sql.array(
+        inserts.map((t) => t.id),
+        'text',
+      )},
+      ${sql.array(
+        inserts.map((t) => t.batchId),
+        'text',
+      )},
+      ${sql.array(
+        inserts.map((t) => t.kind),
+        'text',
+      )},
+      ${sql.array(
+        inserts.map((t) => t.code),
+        'text',
+      )},
+      ${sql.array(
+        inserts.map((t) => t.asset),
+        'text',
+      )},
+      ${sql.array(
+        inserts.map((t) => t.debitAccountId),
+        'int8',
+      )},
+      ${sql.array(
+        inserts.map((t) => t.creditAccountId),
+        'int8',
+      )},
+      ${sql.array(
+        inserts.map((t) => t.amountMinor),
+        'int8',
+      )},
+      ${sql.array(
+        inserts.map((t) => t.pendingId),
+        'text',
+      )},
+      ${sql.array(
+        inserts.map((t) => t.timeoutAt?.toISOString() ?? null),
+        'timestamptz',
+      )},
+      ${sql.array(
+        inserts.map((t) => JSON.stringify(t.metadata)),
+        'jsonb',
+      )},
+      ${totalsArray(inserts, 'debitAfter', 'debitsPosted')},
+      ${totalsArray(inserts, 'debitAfter', 'creditsPosted')},
+      ${totalsArray(inserts, 'debitAfter', 'debitsPending')},
+      ${totalsArray(inserts, 'debitAfter', 'creditsPending')},
+      ${totalsArray(inserts, 'creditAfter', 'debitsPosted')},
+      ${totalsArray(inserts, 'creditAfter', 'creditsPosted')},
+      ${totalsArray(inserts, 'creditAfter', 'debitsPending')},
+      ${totalsArray(inserts, 'creditAfter', 'creditsPending')},
+      ${sql.array(
+        changedAccounts.map((a) => a.id),
+        'int8',
+      )},
+      ${sql.array(
+        changedAccounts.map((a) => a.debitsPosted),
+        'int8',
+      )},
+      ${sql.array(
+        changedAccounts.map((a) => a.creditsPosted),
+        'int8',
+      )},
+      ${sql.array(
+        changedAccounts.map((a) => a.debitsPending),
+        'int8',
+      )},
+      ${sql.array(
+        changedAccounts.map((a) => a.creditsPending),
+        'int8',
+      )},
+      ${sql.array(
+        pendingOpened.map((t) => t.id),
+        'text',
+      )},
+      ${sql.array(
+        pendingOpened.map((t) => t.timeoutAt?.toISOString() ?? null),
+        'timestamptz',
+      )},
+      ${sql.array([...pendingResolved], 'text')})`);
   for (const row of rows)
     assigned.set(row.id, { seq: row.seq, createdAt: new Date(Number(row.created_at_ms)) });
   return assigned;

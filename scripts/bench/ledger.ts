@@ -1,0 +1,225 @@
+// `npm run bench:ledger`: the ledger's throughput and latency on this machine, with durable settings (fsync and
+// synchronous_commit on, checked and printed), a Node client and the database on the same 2 cores. Each scenario runs
+// for a fixed number of operations from N concurrent clients; `verify` runs at the end and a broken invariant fails
+// the run. Targets (issue 3): uncontended ≥ 4,000 transfers/s with p99 < 10 ms; one hot account ≥ 2,500/s;
+// batches of 100 linked transfers ≥ 15,000 transfers/s; hold+post pairs ≥ 2,000/s.
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import { createDatabasePool, migrate, sql, type DatabasePool } from '@cardgate/db';
+import { dropDatabase, ensureDatabase, findOrStartPostgres, withDatabase } from '@cardgate/local-stack';
+import { createLedger, type Ledger, type TransferRequest } from '@cardgate/ledger';
+import { USDT, moneyFromMinor } from '@cardgate/money';
+import { formatRow, percentileMs } from './stats.ts';
+
+const accountsCount = 1_000;
+const clients = 8;
+const scale = Number(process.env.BENCH_SCALE ?? '1');
+
+interface Scenario {
+  readonly name: string;
+  readonly target: string;
+  readonly targetPerSecond: number;
+  readonly operations: number;
+  /** Transfers counted per operation (100 for a linked batch of 100; 2 legs for hold+post counted as 1 pair). */
+  readonly unitsPerOperation: number;
+  readonly unit: string;
+  readonly run: (operation: number) => Promise<void>;
+}
+
+const settingRow = z.object({ setting: z.string() });
+
+async function setting(pool: DatabasePool, name: 'fsync' | 'synchronous_commit'): Promise<string> {
+  return name === 'fsync'
+    ? pool.oneFirst(sql.type(settingRow)`select current_setting('fsync') as setting`)
+    : pool.oneFirst(sql.type(settingRow)`select current_setting('synchronous_commit') as setting`);
+}
+
+async function runScenario(scenario: Scenario): Promise<{ perSecond: number; p50: number; p99: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < scenario.operations) {
+        const operation = next++;
+        const begin = performance.now();
+        await scenario.run(operation);
+        latencies.push(performance.now() - begin);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    perSecond: (scenario.operations * scenario.unitsPerOperation) / seconds,
+    p50: percentileMs(latencies, 0.5),
+    p99: percentileMs(latencies, 0.99),
+  };
+}
+
+async function main(): Promise<void> {
+  const server = await findOrStartPostgres();
+  const databaseName = 'cardgate_bench_ledger';
+  await dropDatabase(server.adminUrl, databaseName);
+  await ensureDatabase(server.adminUrl, databaseName);
+  const url = withDatabase(server.adminUrl, databaseName);
+  await migrate(url);
+  const pool = await createDatabasePool({
+    connectionUri: url,
+    maxPoolSize: 12,
+    applicationName: 'cardgate-bench',
+  });
+  const ledger: Ledger = createLedger({ pool, lanesMax: Number(process.env.BENCH_LEDGER_LANES ?? '2') });
+  console.log(
+    `PostgreSQL: fsync=${await setting(pool, 'fsync')} synchronous_commit=${await setting(pool, 'synchronous_commit')}`,
+  );
+  console.log(`clients=${clients} accounts=${accountsCount} node=${process.version}`);
+
+  const treasury = (
+    await ledger.createAccounts([{ code: 'treasury:tron:USDT', asset: 'USDT', kind: 'asset' }])
+  )[0]!;
+  const fees = (
+    await ledger.createAccounts([{ code: 'fees:deposit:USDT', asset: 'USDT', kind: 'revenue' }])
+  )[0]!;
+  const wallets = await ledger.createAccounts(
+    Array.from({ length: accountsCount }, (_, index) => ({
+      code: `user:${index}:wallet:USDT`,
+      asset: 'USDT',
+      kind: 'liability' as const,
+      debitsMustNotExceedCredits: true,
+    })),
+  );
+  // Fund every wallet generously so the scenarios never hit a flag.
+  for (let offset = 0; offset < wallets.length; offset += 500)
+    await ledger.submit(
+      wallets.slice(offset, offset + 500).map((wallet) => ({
+        type: 'posted' as const,
+        id: `fund-${wallet.id}`,
+        code: 'deposit',
+        debitAccountId: treasury.id,
+        creditAccountId: wallet.id,
+        amount: moneyFromMinor(1_000_000_000_000n, USDT),
+      })),
+    );
+  const wallet = (index: number) => wallets[index % wallets.length]!;
+  const amount = moneyFromMinor(1_000n, USDT);
+
+  const scenarios: Scenario[] = [
+    {
+      name: 'uncontended single transfers',
+      target: '≥ 4,000/s, p99 < 10 ms',
+      targetPerSecond: 4_000,
+      operations: Math.round(20_000 * scale),
+      unitsPerOperation: 1,
+      unit: 'transfers/s',
+      run: async (operation) => {
+        // Distinct pairs of accounts: no two concurrent operations share an account.
+        await ledger.transfer({
+          type: 'posted',
+          id: `u-${operation}`,
+          code: 'transfer',
+          debitAccountId: wallet(operation * 2).id,
+          creditAccountId: wallet(operation * 2 + 1).id,
+          amount,
+        });
+      },
+    },
+    {
+      name: 'one hot account (fee on every transfer)',
+      target: '≥ 2,500/s',
+      targetPerSecond: 2_500,
+      operations: Math.round(10_000 * scale),
+      unitsPerOperation: 1,
+      unit: 'transfers/s',
+      run: async (operation) => {
+        await ledger.transfer({
+          type: 'posted',
+          id: `h-${operation}`,
+          code: 'fee',
+          debitAccountId: wallet(operation).id,
+          creditAccountId: fees.id,
+          amount,
+        });
+      },
+    },
+    {
+      name: 'batches of 100 linked transfers',
+      target: '≥ 15,000 transfers/s',
+      targetPerSecond: 15_000,
+      operations: Math.round(400 * scale),
+      unitsPerOperation: 100,
+      unit: 'transfers/s',
+      run: async (operation) => {
+        const batch: TransferRequest[] = Array.from({ length: 100 }, (_, index) => ({
+          type: 'posted',
+          id: `b-${operation}-${index}`,
+          code: 'transfer',
+          debitAccountId: wallet(operation * 100 + index).id,
+          creditAccountId: fees.id,
+          amount,
+        }));
+        await ledger.submit(batch);
+      },
+    },
+    {
+      name: 'holds then posts',
+      target: '≥ 2,000 pairs/s',
+      targetPerSecond: 2_000,
+      operations: Math.round(8_000 * scale),
+      unitsPerOperation: 1,
+      unit: 'hold+post pairs/s',
+      run: async (operation) => {
+        const hold = await ledger.transfer({
+          type: 'pending',
+          id: `p-${operation}`,
+          code: 'card_load',
+          debitAccountId: wallet(operation * 2).id,
+          creditAccountId: wallet(operation * 2 + 1).id,
+          amount,
+        });
+        await ledger.transfer({
+          type: 'post_pending',
+          id: `pp-${operation}`,
+          code: 'card_load',
+          pendingId: hold.transfer.id,
+        });
+      },
+    },
+  ];
+
+  const widths = [42, 12, 18, 9, 9, 26, 6];
+  console.log(formatRow(['scenario', 'throughput', 'unit', 'p50 ms', 'p99 ms', 'target', 'met'], widths));
+  let allMet = true;
+  for (const scenario of scenarios) {
+    const result = await runScenario(scenario);
+    const met =
+      result.perSecond >= scenario.targetPerSecond &&
+      (scenario.name.startsWith('uncontended') ? result.p99 < 10 : true);
+    allMet &&= met;
+    console.log(
+      formatRow(
+        [
+          scenario.name,
+          Math.round(result.perSecond),
+          scenario.unit,
+          result.p50.toFixed(2),
+          result.p99.toFixed(2),
+          scenario.target,
+          met ? 'yes' : 'NO',
+        ],
+        widths,
+      ),
+    );
+  }
+
+  const report = await ledger.verify();
+  console.log(
+    `verify: ${report.ok ? 'ok' : 'BROKEN'} (${report.accountsChecked} accounts, ${report.transfersChecked} transfers)`,
+  );
+  for (const problem of report.problems) console.log(`  ${problem}`);
+  await pool.end();
+  await server.stop();
+  if (!report.ok) process.exit(1);
+  if (!allMet) console.log('note: a target was missed; see the figures above');
+}
+
+await main();
