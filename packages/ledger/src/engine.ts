@@ -140,12 +140,13 @@ export function applyGroups(
             throw new LedgerError('account_not_found', `${side} account ${id} does not exist`, { index });
           return found;
         };
-        const findPending = (pendingId: string): NewTransfer | Transfer => {
+        const findPending = (pendingId: string, checkResolution = true): NewTransfer | Transfer => {
           const pending = createdInBatch.get(pendingId) ?? input.existing.get(pendingId);
           if (!pending || pending.kind !== 'pending')
             throw new LedgerError('pending_not_found', `pending transfer ${pendingId} does not exist`, {
               index,
             });
+          if (!checkResolution) return pending;
           const resolution = resolvedInBatch.get(pendingId) ?? input.resolutions.get(pendingId);
           if (resolution === 'post_pending')
             throw new LedgerError(
@@ -192,12 +193,14 @@ export function applyGroups(
             creditAfter: totalsOf(credit),
           };
         } else {
-          const pending = findPending(request.pendingId);
+          // A repeat of a committed resolution is judged by idempotency below, not refused as already resolved.
+          const repeat = input.existing.has(request.id) || createdInBatch.has(request.id);
+          const pending = findPending(request.pendingId, !repeat);
           debit = account(pending.debitAccountId, 'debit');
           credit = account(pending.creditAccountId, 'credit');
           let amountMinor = pending.amountMinor;
           if (request.type === 'post_pending') {
-            if (pending.timeoutAt !== null && pending.timeoutAt.getTime() <= input.now.getTime())
+            if (!repeat && pending.timeoutAt !== null && pending.timeoutAt.getTime() <= input.now.getTime())
               throw new LedgerError('pending_expired', `pending transfer ${request.pendingId} expired`, {
                 index,
               });
@@ -271,7 +274,7 @@ export function applyGroups(
             credit.creditsPending += amount;
             break;
           case 'post_pending': {
-            const pendingAmount = findPending(planned.pendingId!).amountMinor;
+            const pendingAmount = findPending(planned.pendingId!, false).amountMinor;
             debit.debitsPending -= pendingAmount;
             credit.creditsPending -= pendingAmount;
             debit.debitsPosted += amount;
