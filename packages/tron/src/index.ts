@@ -1,0 +1,3 @@
+export * from './address.ts';
+export * from './hd.ts';
+export * from './transfer-log.ts';
