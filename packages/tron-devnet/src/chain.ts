@@ -1,0 +1,207 @@
+// The devnet's chain: blocks with TRON-shaped ids (8-byte number + hash tail) linked by parent hashes, USDT
+// (TRC-20) transfers recorded as Transfer logs in transaction info, a solidified head trailing the head, and the
+// faults the watcher must survive: reorgs (a transfer vanishes or moves), failed transfers, a look-alike token,
+// several transfers in one transaction.
+import { createHash, randomBytes } from 'node:crypto';
+import { addressToWord, parseTronAddress, transferTopic, type TronAddress } from '@cardgate/tron';
+
+export const mainnetUsdtContract = 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t';
+/** A look-alike token: same name, symbol and decimals, another contract. */
+export const fakeUsdtContract = parseTronAddress('41' + 'f0'.repeat(20)).base58;
+const witnessAddress = '41' + '5a'.repeat(20);
+
+export interface DevnetTransferSpec {
+  readonly to: string;
+  readonly amountMinor: bigint;
+  readonly from?: string;
+}
+
+export interface DevnetTransaction {
+  readonly txID: string;
+  readonly contract: TronAddress;
+  readonly owner: TronAddress;
+  readonly transfers: readonly { from: TronAddress; to: TronAddress; amountMinor: bigint }[];
+  readonly failure: 'OUT_OF_ENERGY' | 'REVERT' | undefined;
+}
+
+export interface DevnetBlock {
+  readonly number: number;
+  readonly blockID: string;
+  readonly parentHash: string;
+  readonly timestampMs: number;
+  readonly transactions: readonly DevnetTransaction[];
+}
+
+export interface DevnetChainOptions {
+  readonly solidityLagBlocks: number;
+  readonly usdtContract: string;
+  readonly faucetAddress: string;
+  readonly genesisTimestampMs?: number;
+}
+
+export class DevnetChain {
+  readonly blocks: DevnetBlock[] = [];
+  readonly usdt: TronAddress;
+  readonly faucet: TronAddress;
+  solidityLagBlocks: number;
+  /** When set, the node answers as if its head were stuck at this number (a node that stopped advancing). */
+  stalledAt: number | undefined;
+  #pending: DevnetTransaction[] = [];
+  #fork = 0;
+  readonly #genesisTimestampMs: number;
+
+  constructor(options: DevnetChainOptions) {
+    this.usdt = parseTronAddress(options.usdtContract);
+    this.faucet = parseTronAddress(options.faucetAddress);
+    this.solidityLagBlocks = options.solidityLagBlocks;
+    this.#genesisTimestampMs = options.genesisTimestampMs ?? Date.now();
+    this.blocks.push(this.#makeBlock(0, '0'.repeat(64), []));
+  }
+
+  #makeBlock(number: number, parentHash: string, transactions: readonly DevnetTransaction[]): DevnetBlock {
+    const timestampMs = this.#genesisTimestampMs + number * 3_000;
+    const digest = createHash('sha256')
+      .update(`${number}:${parentHash}:${this.#fork}:${transactions.map((tx) => tx.txID).join(',')}`)
+      .digest('hex');
+    const blockID = number.toString(16).padStart(16, '0') + digest.slice(16);
+    return { number, blockID, parentHash, timestampMs, transactions };
+  }
+
+  /** The head as the node shows it (stuck when stalled). */
+  get headNumber(): number {
+    const real = this.blocks.length - 1;
+    return this.stalledAt === undefined ? real : Math.min(this.stalledAt, real);
+  }
+
+  get solidifiedNumber(): number {
+    return Math.max(this.headNumber - this.solidityLagBlocks, 0);
+  }
+
+  block(number: number): DevnetBlock | undefined {
+    return number <= this.headNumber ? this.blocks[number] : undefined;
+  }
+
+  /** Queues a USDT transfer (or several in one transaction) for the next block; returns the transaction id. */
+  submitTransfer(
+    specs: readonly DevnetTransferSpec[],
+    options: { failure?: 'OUT_OF_ENERGY' | 'REVERT'; contract?: 'usdt' | 'fake' } = {},
+  ): string {
+    if (specs.length === 0) throw new Error('a transaction needs at least one transfer');
+    const owner = parseTronAddress(specs[0]!.from ?? this.faucet.base58);
+    const contract = options.contract === 'fake' ? parseTronAddress(fakeUsdtContract) : this.usdt;
+    const transfers = specs.map((spec) => {
+      if (spec.amountMinor <= 0n) throw new Error('amount must be positive');
+      return {
+        from: parseTronAddress(spec.from ?? this.faucet.base58),
+        to: parseTronAddress(spec.to),
+        amountMinor: spec.amountMinor,
+      };
+    });
+    const txID = createHash('sha256').update(randomBytes(32)).digest('hex');
+    this.#pending.push({ txID, contract, owner, transfers, failure: options.failure });
+    return txID;
+  }
+
+  /** Produces `count` blocks; the first takes every queued transaction. */
+  produce(count = 1): DevnetBlock[] {
+    const produced: DevnetBlock[] = [];
+    for (let index = 0; index < count; index += 1) {
+      const parent = this.blocks[this.blocks.length - 1]!;
+      const block = this.#makeBlock(parent.number + 1, parent.blockID, this.#pending);
+      this.#pending = [];
+      this.blocks.push(block);
+      produced.push(block);
+    }
+    return produced;
+  }
+
+  /**
+   * Replaces the top `depth` blocks with a new branch one block longer. Their transactions vanish (`drop`) or are
+   * included again in the new branch's last block (`move`).
+   */
+  reorg(depth: number, mode: 'drop' | 'move'): void {
+    if (!Number.isInteger(depth) || depth < 1 || depth >= this.blocks.length)
+      throw new Error(`cannot reorg ${depth} blocks`);
+    const orphaned = this.blocks.splice(this.blocks.length - depth, depth);
+    this.#fork += 1;
+    this.produce(depth);
+    if (mode === 'move') this.#pending.push(...orphaned.flatMap((block) => block.transactions));
+    this.produce(1);
+  }
+
+  transactionInfo(transaction: DevnetTransaction, block: DevnetBlock) {
+    const base = {
+      id: transaction.txID,
+      fee: 345_000,
+      blockNumber: block.number,
+      blockTimeStamp: block.timestampMs,
+      contractResult: [''],
+      contract_address: transaction.contract.hex41,
+    };
+    if (transaction.failure)
+      return {
+        ...base,
+        result: 'FAILED',
+        resMessage: '',
+        receipt: { energy_usage_total: 64_285, net_fee: 345_000, result: transaction.failure },
+      };
+    return {
+      ...base,
+      receipt: { energy_usage_total: 64_285, net_usage: 345, result: 'SUCCESS' },
+      log: transaction.transfers.map((transfer) => ({
+        address: transaction.contract.hex20,
+        topics: [transferTopic, addressToWord(transfer.from), addressToWord(transfer.to)],
+        data: transfer.amountMinor.toString(16).padStart(64, '0'),
+      })),
+    };
+  }
+
+  blockJson(block: DevnetBlock) {
+    const json = {
+      blockID: block.blockID,
+      block_header: {
+        raw_data: {
+          number: block.number,
+          txTrieRoot: '0'.repeat(64),
+          witness_address: witnessAddress,
+          parentHash: block.parentHash,
+          version: 31,
+          timestamp: block.timestampMs,
+        },
+        witness_signature: '0'.repeat(130),
+      },
+    };
+    if (block.transactions.length === 0) return json;
+    return {
+      ...json,
+      transactions: block.transactions.map((transaction) => ({
+        ret: [{ contractRet: transaction.failure ?? 'SUCCESS' }],
+        signature: ['0'.repeat(130)],
+        txID: transaction.txID,
+        raw_data: {
+          contract: [
+            {
+              parameter: {
+                value: {
+                  // a9059cbb = transfer(address,uint256); for several transfers the call data shows only the first,
+                  // as a batching contract's would not: the logs, not the call data, are the truth.
+                  data: `a9059cbb${addressToWord(transaction.transfers[0]!.to)}${transaction.transfers[0]!.amountMinor.toString(16).padStart(64, '0')}`,
+                  owner_address: transaction.owner.hex41,
+                  contract_address: transaction.contract.hex41,
+                },
+                type_url: 'type.googleapis.com/protocol.TriggerSmartContract',
+              },
+              type: 'TriggerSmartContract',
+            },
+          ],
+          ref_block_bytes: '0000',
+          ref_block_hash: '0000000000000000',
+          expiration: block.timestampMs + 60_000,
+          fee_limit: 100_000_000,
+          timestamp: block.timestampMs,
+        },
+        raw_data_hex: '',
+      })),
+    };
+  }
+}

@@ -1,0 +1,193 @@
+// The devnet's HTTP face: the full-node endpoints the watcher reads (POST JSON, `{}` for an unknown block or
+// transaction, `{"Error": ...}` for bad requests) and an admin API to send USDT, produce blocks, reorganise the
+// chain and inject faults (HTTP 429/5xx, latency, a node that stops advancing).
+import { Hono } from 'hono';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { serveApp, type RunningServer } from '@cardgate/health';
+import { DevnetChain, mainnetUsdtContract } from './chain.ts';
+
+export interface DevnetFaults {
+  /** The next `count` node calls answer with `status`. */
+  failNext?: { status: 429 | 500 | 502 | 503; count: number };
+  latencyMs?: number;
+}
+
+function int(value: unknown): number | undefined {
+  const number = typeof value === 'string' ? Number(value) : value;
+  return typeof number === 'number' && Number.isSafeInteger(number) && number >= 0 ? number : undefined;
+}
+
+export function createDevnetApp(chain: DevnetChain, faults: DevnetFaults) {
+  const app = new Hono();
+
+  // Faults apply to the node API only, never to the admin API that tests use to steer the devnet.
+  app.use('/wallet/*', async (context, next) => {
+    if (faults.latencyMs) await sleep(faults.latencyMs);
+    if (faults.failNext && faults.failNext.count > 0) {
+      faults.failNext.count -= 1;
+      const status = faults.failNext.status;
+      return context.json(
+        { Error: `injected ${status}` },
+        status,
+        status === 429 ? { 'retry-after': '1' } : {},
+      );
+    }
+    await next();
+  });
+  app.use('/walletsolidity/*', async (context, next) => {
+    if (faults.latencyMs) await sleep(faults.latencyMs);
+    await next();
+  });
+
+  const body = async (context: {
+    req: { json: () => Promise<unknown> };
+  }): Promise<Record<string, unknown>> => {
+    try {
+      const parsed = await context.req.json();
+      return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  };
+
+  app.post('/wallet/getnodeinfo', (context) =>
+    context.json({
+      beginSyncNum: 0,
+      block: `Num:${chain.headNumber},ID:${chain.block(chain.headNumber)!.blockID}`,
+      solidityBlock: `Num:${chain.solidifiedNumber},ID:${chain.block(chain.solidifiedNumber)!.blockID}`,
+      configNodeInfo: { codeVersion: 'cardgate-devnet' },
+    }),
+  );
+  app.post('/wallet/getnowblock', (context) => context.json(chain.blockJson(chain.block(chain.headNumber)!)));
+  app.post('/walletsolidity/getnowblock', (context) =>
+    context.json(chain.blockJson(chain.block(chain.solidifiedNumber)!)),
+  );
+  app.post('/wallet/getblockbynum', async (context) => {
+    const number = int((await body(context)).num);
+    if (number === undefined) return context.json({ Error: 'num must be a non-negative integer' }, 400);
+    const block = chain.block(number);
+    return context.json(block ? chain.blockJson(block) : {});
+  });
+  app.post('/wallet/getblockbylimitnext', async (context) => {
+    const request = await body(context);
+    const start = int(request.startNum);
+    const end = int(request.endNum);
+    if (start === undefined || end === undefined || end <= start || end - start > 100)
+      return context.json({ Error: 'startNum < endNum, at most 100 blocks' }, 400);
+    const blocks = [];
+    for (let number = start; number < end; number += 1) {
+      const block = chain.block(number);
+      if (block) blocks.push(chain.blockJson(block));
+    }
+    return context.json(blocks.length > 0 ? { block: blocks } : {});
+  });
+  app.post('/wallet/gettransactioninfobyblocknum', async (context) => {
+    const number = int((await body(context)).num);
+    if (number === undefined) return context.json({ Error: 'num must be a non-negative integer' }, 400);
+    const block = chain.block(number);
+    if (!block || block.transactions.length === 0) return context.json([]);
+    return context.json(block.transactions.map((transaction) => chain.transactionInfo(transaction, block)));
+  });
+  app.post('/wallet/gettransactioninfobyid', async (context) => {
+    const id = (await body(context)).value;
+    for (let number = chain.headNumber; number >= 0; number -= 1) {
+      const block = chain.block(number)!;
+      const transaction = block.transactions.find((candidate) => candidate.txID === id);
+      if (transaction) return context.json(chain.transactionInfo(transaction, block));
+    }
+    return context.json({});
+  });
+
+  app.post('/admin/transfer', async (context) => {
+    const request = await body(context);
+    const transfers = Array.isArray(request.transfers) ? request.transfers : [request];
+    try {
+      const txId = chain.submitTransfer(
+        transfers.map((transfer: Record<string, unknown>) => ({
+          to: typeof transfer.to === 'string' ? transfer.to : '',
+          // Minor units arrive as a decimal string; BigInt refuses anything else.
+          amountMinor: BigInt(typeof transfer.amountMinor === 'string' ? transfer.amountMinor : 'x'),
+          ...(typeof transfer.from === 'string' ? { from: transfer.from } : {}),
+        })),
+        {
+          ...(request.failure === 'OUT_OF_ENERGY' || request.failure === 'REVERT'
+            ? { failure: request.failure }
+            : {}),
+          ...(request.contract === 'fake' ? { contract: 'fake' as const } : {}),
+        },
+      );
+      if (request.produce === true) chain.produce(1);
+      return context.json({ txId, head: chain.headNumber });
+    } catch (error) {
+      return context.json({ Error: (error as Error).message }, 400);
+    }
+  });
+  app.post('/admin/produce', async (context) => {
+    const count = int((await body(context)).count) ?? 1;
+    chain.produce(Math.min(count, 100_000));
+    return context.json({ head: chain.headNumber, solidified: chain.solidifiedNumber });
+  });
+  app.post('/admin/reorg', async (context) => {
+    const request = await body(context);
+    try {
+      chain.reorg(int(request.depth) ?? 1, request.mode === 'move' ? 'move' : 'drop');
+    } catch (error) {
+      return context.json({ Error: (error as Error).message }, 400);
+    }
+    return context.json({ head: chain.headNumber });
+  });
+  app.post('/admin/faults', async (context) => {
+    const request = await body(context);
+    const status = int(request.status);
+    if (status === 429 || status === 500 || status === 502 || status === 503)
+      faults.failNext = { status, count: int(request.count) ?? 1 };
+    if (request.latencyMs !== undefined) faults.latencyMs = int(request.latencyMs) ?? 0;
+    if (request.stalled === true) chain.stalledAt = chain.headNumber;
+    if (request.stalled === false) chain.stalledAt = undefined;
+    return context.json({ ok: true });
+  });
+  app.get('/admin/state', (context) =>
+    context.json({ head: chain.headNumber, solidified: chain.solidifiedNumber }),
+  );
+  app.get('/health', (context) => context.json({ status: 'ok', head: chain.headNumber }));
+  return app;
+}
+
+export interface StartDevnetOptions {
+  readonly port: number;
+  readonly host?: string;
+  /** Produce a block every this many ms; 0 produces blocks only on demand. */
+  readonly blockIntervalMs: number;
+  readonly solidityLagBlocks?: number;
+  readonly usdtContract?: string;
+  readonly faucetAddress?: string;
+}
+
+export interface RunningDevnet extends RunningServer {
+  readonly chain: DevnetChain;
+  readonly faults: DevnetFaults;
+}
+
+/** The faucet: a well-known devnet address that pays out test USDT. */
+export const devnetFaucetAddress = 'TUEZSdKsoDHQMeZwihtdoBiN46zxhGWYdH';
+
+export async function startDevnet(options: StartDevnetOptions): Promise<RunningDevnet> {
+  const chain = new DevnetChain({
+    solidityLagBlocks: options.solidityLagBlocks ?? 18,
+    usdtContract: options.usdtContract ?? mainnetUsdtContract,
+    faucetAddress: options.faucetAddress ?? devnetFaucetAddress,
+  });
+  const faults: DevnetFaults = {};
+  const server = await serveApp(createDevnetApp(chain, faults), options.port, options.host);
+  const timer =
+    options.blockIntervalMs > 0 ? setInterval(() => chain.produce(1), options.blockIntervalMs) : undefined;
+  return {
+    url: server.url,
+    chain,
+    faults,
+    close: async () => {
+      if (timer) clearInterval(timer);
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,150 @@
+// A small client for the TRON full-node HTTP API: the calls the watcher needs, each with a bounded timeout, responses
+// checked with zod, and failures typed so callers can tell a rate limit (with its Retry-After), a server error, a
+// timeout and a malformed answer apart. It is the same code against the devnet and a real node.
+import { z } from 'zod';
+import type { TransactionInfo } from './transfer-log.ts';
+
+export class TronNodeError extends Error {
+  readonly kind: 'rate_limited' | 'server_error' | 'client_error' | 'timeout' | 'network' | 'malformed';
+  readonly retryAfterMs: number | undefined;
+  constructor(kind: TronNodeError['kind'], message: string, retryAfterMs?: number) {
+    super(message);
+    this.name = 'TronNodeError';
+    this.kind = kind;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+const blockSchema = z.object({
+  blockID: z.string().regex(/^[0-9a-f]{64}$/),
+  block_header: z.object({
+    raw_data: z.object({
+      number: z.number().int().nonnegative().optional(),
+      parentHash: z.string().regex(/^[0-9a-f]{64}$/),
+      timestamp: z.number().int(),
+    }),
+  }),
+  transactions: z.array(z.object({ txID: z.string() }).loose()).optional(),
+});
+export type NodeBlock = z.infer<typeof blockSchema>;
+
+const infoSchema = z
+  .object({
+    id: z.string(),
+    blockNumber: z.number().optional(),
+    blockTimeStamp: z.number().optional(),
+    result: z.string().optional(),
+    receipt: z.object({ result: z.string().optional() }).loose().optional(),
+    log: z
+      .array(
+        z.object({
+          address: z.string().optional(),
+          topics: z.array(z.string()).optional(),
+          data: z.string().optional(),
+        }),
+      )
+      .optional(),
+  })
+  .loose();
+
+/** The most blocks getblockbylimitnext returns at once. */
+export const blocksPerRangeMax = 100;
+
+export interface TronNodeClientOptions {
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  readonly fetch?: typeof fetch;
+  readonly apiKey?: string;
+}
+
+export function createTronNodeClient(options: TronNodeClientOptions) {
+  const fetchImpl = options.fetch ?? fetch;
+  const base = options.baseUrl.replace(/\/+$/, '');
+
+  async function post(path: string, body: unknown): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await fetchImpl(`${base}/${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(options.apiKey ? { 'TRON-PRO-API-KEY': options.apiKey } : {}),
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+    } catch (error) {
+      const timedOut = (error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError';
+      throw new TronNodeError(timedOut ? 'timeout' : 'network', `${path}: ${(error as Error).message}`);
+    }
+    if (response.status === 429) {
+      const retryAfterSeconds = Number(response.headers.get('retry-after') ?? '1');
+      throw new TronNodeError(
+        'rate_limited',
+        `${path}: HTTP 429`,
+        Number.isFinite(retryAfterSeconds) ? retryAfterSeconds * 1000 : 1000,
+      );
+    }
+    if (response.status >= 500) throw new TronNodeError('server_error', `${path}: HTTP ${response.status}`);
+    if (response.status >= 400) throw new TronNodeError('client_error', `${path}: HTTP ${response.status}`);
+    let json: unknown;
+    try {
+      json = await response.json();
+    } catch {
+      throw new TronNodeError('malformed', `${path}: the body is not JSON`);
+    }
+    if (json && typeof json === 'object' && 'Error' in json)
+      throw new TronNodeError('client_error', `${path}: ${String(json.Error)}`);
+    return json;
+  }
+
+  function parseBlock(path: string, json: unknown): NodeBlock | undefined {
+    if (json && typeof json === 'object' && Object.keys(json).length === 0) return undefined;
+    const parsed = blockSchema.safeParse(json);
+    if (!parsed.success) throw new TronNodeError('malformed', `${path}: unexpected block shape`);
+    return parsed.data;
+  }
+
+  return {
+    async nowBlock(): Promise<NodeBlock> {
+      const block = parseBlock('wallet/getnowblock', await post('wallet/getnowblock', {}));
+      if (!block) throw new TronNodeError('malformed', 'wallet/getnowblock: empty');
+      return block;
+    },
+    async solidifiedNowBlock(): Promise<NodeBlock> {
+      const block = parseBlock('walletsolidity/getnowblock', await post('walletsolidity/getnowblock', {}));
+      if (!block) throw new TronNodeError('malformed', 'walletsolidity/getnowblock: empty');
+      return block;
+    },
+    async blockByNumber(number: number): Promise<NodeBlock | undefined> {
+      return parseBlock('wallet/getblockbynum', await post('wallet/getblockbynum', { num: number }));
+    },
+    /** Blocks [startNum, endNum), at most blocksPerRangeMax of them, in order. */
+    async blocksByRange(startNum: number, endNum: number): Promise<NodeBlock[]> {
+      const end = Math.min(endNum, startNum + blocksPerRangeMax);
+      const json = await post('wallet/getblockbylimitnext', { startNum, endNum: end });
+      const list = (json as { block?: unknown[] }).block ?? [];
+      if (!Array.isArray(list))
+        throw new TronNodeError('malformed', 'wallet/getblockbylimitnext: block is not a list');
+      return list
+        .map((item) => parseBlock('wallet/getblockbylimitnext', item)!)
+        .sort((a, b) => (a.block_header.raw_data.number ?? 0) - (b.block_header.raw_data.number ?? 0));
+    },
+    async transactionInfoByBlock(number: number): Promise<TransactionInfo[]> {
+      const json = await post('wallet/gettransactioninfobyblocknum', { num: number });
+      if (json && typeof json === 'object' && !Array.isArray(json) && Object.keys(json).length === 0)
+        return [];
+      const parsed = z.array(infoSchema).safeParse(json);
+      if (!parsed.success)
+        throw new TronNodeError('malformed', 'wallet/gettransactioninfobyblocknum: unexpected shape');
+      return parsed.data;
+    },
+  };
+}
+
+export type TronNodeClient = ReturnType<typeof createTronNodeClient>;
+
+/** The block number of a block: from its header, or (as TRON encodes it) the first 8 bytes of its id. */
+export function blockNumberOf(block: NodeBlock): number {
+  return block.block_header.raw_data.number ?? Number.parseInt(block.blockID.slice(0, 16), 16);
+}
