@@ -35,6 +35,7 @@ const ports = {
   api: Number(process.env.API_PORT ?? 8787),
   watcher: Number(process.env.WATCHER_HEALTH_PORT ?? 8788),
   worker: Number(process.env.WORKER_HEALTH_PORT ?? 8789),
+  tronDevnet: Number(process.env.TRON_DEVNET_PORT ?? 8090),
   temporal: Number(process.env.TEMPORAL_PORT ?? 7233),
   temporalUi: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
 };
@@ -69,6 +70,7 @@ try {
     ['api', ports.api, 'API_PORT'],
     ['watcher health', ports.watcher, 'WATCHER_HEALTH_PORT'],
     ['worker health', ports.worker, 'WORKER_HEALTH_PORT'],
+    ['TRON devnet', ports.tronDevnet, 'TRON_DEVNET_PORT'],
   ] as const)
     await assertPortFree(name, port, variable);
 
@@ -104,7 +106,17 @@ try {
     say(`${name} exited unexpectedly (code ${String(code)}); stopping everything`);
     void stopEverything(1);
   };
+  const devnetUrl = `http://127.0.0.1:${ports.tronDevnet}`;
   const definitions: { name: string; entry: string; healthUrl: string; env: Record<string, string> }[] = [
+    {
+      name: 'tron-devnet',
+      entry: 'packages/tron-devnet/src/main.ts',
+      healthUrl: `${devnetUrl}/health`,
+      env: {
+        TRON_DEVNET_PORT: String(ports.tronDevnet),
+        TRON_DEVNET_BLOCK_INTERVAL_MS: process.env.TRON_DEVNET_BLOCK_INTERVAL_MS ?? '1000',
+      },
+    },
     {
       name: 'api',
       entry: 'services/api/src/main.ts',
@@ -115,7 +127,12 @@ try {
       name: 'watcher',
       entry: 'services/watcher/src/main.ts',
       healthUrl: `http://127.0.0.1:${ports.watcher}/health`,
-      env: { WATCHER_HEALTH_PORT: String(ports.watcher) },
+      env: {
+        WATCHER_HEALTH_PORT: String(ports.watcher),
+        TRON_NODE_URLS: devnetUrl,
+        WATCHER_START_BLOCK: '0',
+        WATCHER_CHAIN_ID: `devnet-${Date.now()}`,
+      },
     },
     {
       name: 'worker',
@@ -144,6 +161,8 @@ try {
       API: `http://127.0.0.1:${ports.api}  (health: /health)`,
       'Watcher health': `http://127.0.0.1:${ports.watcher}/health`,
       'Worker health': `http://127.0.0.1:${ports.worker}/health`,
+      'TRON devnet': `${devnetUrl}  (send USDT: node packages/tron-devnet/src/send-usdt.ts <address> <amount>)`,
+      'Watcher metrics': `http://127.0.0.1:${ports.watcher}/metrics`,
       'Temporal gRPC': started.temporal.address,
       'Temporal UI': started.temporal.uiUrl ?? '(external server: see its own UI)',
       PostgreSQL: redactPassword(databaseUrl),

@@ -4,6 +4,7 @@
 import { Hono } from 'hono';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serveApp, type RunningServer } from '@cardgate/health';
+import { parseTronAddress } from '@cardgate/tron';
 import { DevnetChain, mainnetUsdtContract } from './chain.ts';
 
 export interface DevnetFaults {
@@ -169,7 +170,7 @@ export interface RunningDevnet extends RunningServer {
 }
 
 /** The faucet: a well-known devnet address that pays out test USDT. */
-export const devnetFaucetAddress = 'TUEZSdKsoDHQMeZwihtdoBiN46zxhGWYdH';
+export const devnetFaucetAddress = parseTronAddress('41' + 'fa'.repeat(20)).base58;
 
 export async function startDevnet(options: StartDevnetOptions): Promise<RunningDevnet> {
   const chain = new DevnetChain({

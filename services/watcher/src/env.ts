@@ -1,11 +1,50 @@
 // The watcher's environment, parsed once at start-up.
 import { envHost, envHostPort, envLogLevel, envPort, envPostgresUrl } from '@cardgate/config';
+import { isTronAddress } from '@cardgate/tron';
 import { z } from 'zod';
+
+const finalityRule = z
+  .string()
+  .regex(/^(solidified|confirmations:\d{1,4})$/, 'must be "solidified" or "confirmations:<blocks>"')
+  .transform((value) =>
+    value === 'solidified'
+      ? ({ kind: 'solidified' } as const)
+      : ({ kind: 'confirmations', blocks: Number(value.split(':')[1]) } as const),
+  );
 
 export const watcherEnvironment = {
   DATABASE_URL: envPostgresUrl,
   TEMPORAL_ADDRESS: envHostPort,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('cardgate'),
+  /** Comma-separated full-node base URLs; the first is preferred, the others take over when it fails or lags. */
+  TRON_NODE_URLS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((url) => url.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url()).min(1).max(8)),
+  /**
+   * Names the chain the checkpoint belongs to. A devnet starts a new chain on every run, so `npm run dev` gives
+   * each run its own id and the watcher never mistakes a fresh devnet for a deep reorg.
+   */
+  WATCHER_CHAIN_ID: z
+    .string()
+    .regex(/^[a-z0-9-]{1,64}$/)
+    .default('tron'),
+  TRON_API_KEY: z.string().min(1).optional(),
+  USDT_CONTRACT: z
+    .string()
+    .refine(isTronAddress, 'must be a TRON address')
+    .default('TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t'),
+  WATCHER_FINALITY: finalityRule.default({ kind: 'solidified' }),
+  /** Block to start from when there is no checkpoint yet; defaults to the node's current head. */
+  WATCHER_START_BLOCK: z.coerce.number().int().min(0).optional(),
+  WATCHER_BATCH_BLOCKS: z.coerce.number().int().min(1).max(1_000).default(200),
+  WATCHER_IDLE_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   WATCHER_HEALTH_PORT: envPort.default(8788),
   WATCHER_HEALTH_HOST: envHost.default('127.0.0.1'),
   LOG_LEVEL: envLogLevel.default('info'),

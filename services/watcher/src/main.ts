@@ -1,10 +1,22 @@
-// The watcher process. In this foundation it connects to its dependencies and reports health; following the chain
-// and handing deposits to Temporal arrive with the TRON issue.
+// The watcher process: follows TRON from its checkpoint, records USDT deposits to our addresses, and hands them to
+// Temporal through the outbox. Several may run; one leads (advisory lock), the others wait to take over.
 import { Hono } from 'hono';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { createLogger, loadEnvOrExit, onShutdown } from '@cardgate/config';
 import { createDatabasePool, pingDatabase } from '@cardgate/db';
 import { createHealthRoutes, serveApp } from '@cardgate/health';
+import { createTronNodeClient } from '@cardgate/tron';
+import { AddressBook } from './address-book.ts';
+import { createDepositAddressSource } from './address-book-store.ts';
+import { createDepositStore } from './deposit-store.ts';
+import { createFailoverSource } from './failover-source.ts';
+import { createFollower } from './follower.ts';
+import { createLeaderLock } from './leader-lock.ts';
+import { createWatcherMetrics } from './metrics.ts';
+import { createOutboxDispatcher } from './outbox-dispatcher.ts';
+import { createTemporalHandOver } from './temporal-hand-over.ts';
+import { createTronChainSource } from './tron-chain-source.ts';
+import { createWatcherLoop } from './watcher.ts';
 import { watcherEnvironment } from './env.ts';
 
 const environment = loadEnvOrExit(watcherEnvironment);
@@ -14,22 +26,90 @@ const pool = await createDatabasePool({
   applicationName: 'cardgate-watcher',
 });
 const temporal = await Connection.connect({ address: environment.TEMPORAL_ADDRESS });
+const client = new Client({ connection: temporal, namespace: environment.TEMPORAL_NAMESPACE });
 
-const healthApp = new Hono().route(
-  '/',
-  createHealthRoutes({
-    database: () => pingDatabase(pool),
-    temporal: async () => void (await temporal.healthService.check({})),
+const source = createFailoverSource({
+  sources: environment.TRON_NODE_URLS.map((url, index) =>
+    createTronChainSource({
+      name: `node${index}`,
+      client: createTronNodeClient({
+        baseUrl: url,
+        timeoutMs: 10_000,
+        ...(environment.TRON_API_KEY ? { apiKey: environment.TRON_API_KEY } : {}),
+      }),
+      tokenContract: environment.USDT_CONTRACT,
+      infoConcurrencyMax: 16,
+    }),
+  ),
+  behindBlocksMax: 20,
+  headCheckIntervalMs: 30_000,
+  coolDownMsMin: 500,
+  coolDownMsMax: 60_000,
+  onSwitch: (from, to, reason) => logger.warn({ from, to, reason }, 'switched TRON node'),
+});
+const startBlockNumber = environment.WATCHER_START_BLOCK ?? (await source.head()).number;
+const metrics = createWatcherMetrics();
+const loop = createWatcherLoop({
+  follower: createFollower({
+    source,
+    store: createDepositStore(pool, {
+      chain: environment.WATCHER_CHAIN_ID,
+      contract: environment.USDT_CONTRACT,
+      asset: 'USDT',
+    }),
+    addressBook: new AddressBook(createDepositAddressSource(pool)),
+    finality: environment.WATCHER_FINALITY,
+    startBlockNumber,
+    batchBlocksMax: environment.WATCHER_BATCH_BLOCKS,
+    reorgDepthMax: 64,
+    keepBlocksBelowFinal: 64,
   }),
-);
+  dispatcher: createOutboxDispatcher({
+    pool,
+    handOver: createTemporalHandOver(client, environment.TEMPORAL_TASK_QUEUE),
+    batchRowsMax: 500,
+    concurrencyMax: 16,
+  }),
+  leaderLock: createLeaderLock(environment.DATABASE_URL, 1),
+  metrics,
+  logger,
+  idlePollMs: environment.WATCHER_IDLE_POLL_MS,
+  standbyPollMs: 2_000,
+  backoffMsMin: 200,
+  backoffMsMax: 30_000,
+});
+
+const healthApp = new Hono()
+  .route(
+    '/',
+    createHealthRoutes({
+      database: () => pingDatabase(pool),
+      temporal: async () => void (await temporal.healthService.check({})),
+      tron: async () => void (await source.head()),
+    }),
+  )
+  .get('/metrics', (context) => context.json(metrics.snapshot()));
 const healthServer = await serveApp(
   healthApp,
   environment.WATCHER_HEALTH_PORT,
   environment.WATCHER_HEALTH_HOST,
 );
-logger.info({ url: healthServer.url }, 'watcher running');
+logger.info(
+  { url: healthServer.url, nodes: environment.TRON_NODE_URLS.length, startBlockNumber },
+  'watcher running',
+);
+
+const stop = new AbortController();
+const running = loop.run(stop.signal);
 onShutdown(logger, async () => {
+  stop.abort();
+  await running.catch(() => undefined);
   await healthServer.close();
   await temporal.close();
   await pool.end();
+});
+await running.catch((error: unknown) => {
+  // Only invariant violations end the loop (a reorg below finality, a reorg deeper than allowed): stop loudly.
+  logger.fatal({ err: error }, 'watcher stopped on a broken invariant');
+  process.exit(70);
 });

@@ -1,0 +1,27 @@
+// `node scripts/dev/deposit-address.ts <userId>`: assigns (or shows) a user's deposit address in the development
+// database, derived from the development mnemonic's account xpub. Then send it devnet USDT with
+// `node packages/tron-devnet/src/send-usdt.ts <address> <amount>` and watch the watcher and worker logs.
+import { createDatabasePool } from '@cardgate/db';
+import { accountExtendedPublicKey, createDepositAddressService } from '@cardgate/tron';
+import { defaultLocalPostgresUrl, withDatabase } from '@cardgate/local-stack';
+
+/** The BIP39 test mnemonic: public, for development only; production takes an xpub from its secret store. */
+const developmentMnemonic =
+  'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+
+const userId = process.argv[2];
+if (!userId) {
+  process.stderr.write('usage: deposit-address <userId>\n');
+  process.exit(64);
+}
+const pool = await createDatabasePool({
+  connectionUri: process.env.DATABASE_URL ?? withDatabase(defaultLocalPostgresUrl, 'cardgate'),
+});
+const service = createDepositAddressService({
+  pool,
+  xpub: accountExtendedPublicKey(developmentMnemonic, 0),
+  account: 0,
+});
+const address = await service.assign(userId);
+process.stdout.write(`${userId}: ${address.base58} (index ${address.derivationIndex})\n`);
+await pool.end();
