@@ -158,10 +158,12 @@ describe('watcher failover and crashes', () => {
       expect(receipts.every((row) => row.count === 1n)).toBe(true);
       const outbox = await database.pool.any(sql.type(z.object({ event: z.string(), count: z.bigint() }))`
         select event, count(*) as count from deposit_outbox where tx_id = any(${sql.array(txIds, 'text')}) group by event order by event`);
-      expect(outbox).toEqual([
-        { event: 'final', count: BigInt(txIds.length) },
-        { event: 'seen', count: BigInt(txIds.length) },
-      ]);
+      // One 'final' per deposit; a deposit first reached after it was already final (a watcher catching up after a
+      // kill) has no 'seen' event, so 'seen' counts at most one per deposit.
+      expect(outbox.find((row) => row.event === 'final')?.count).toBe(BigInt(txIds.length));
+      expect(outbox.find((row) => row.event === 'seen')?.count ?? 0n).toBeLessThanOrEqual(
+        BigInt(txIds.length),
+      );
       expect(kills).toBeGreaterThan(0);
     } finally {
       for (const watcher of watchers) await watcher.stop().catch(() => undefined);

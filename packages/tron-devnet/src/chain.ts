@@ -130,6 +130,15 @@ export class DevnetChain {
   }
 
   transactionInfo(transaction: DevnetTransaction, block: DevnetBlock) {
+    // A plain TRX transfer: no contract call, no receipt result, no logs.
+    if (transaction.transfers.length === 0)
+      return {
+        id: transaction.txID,
+        blockNumber: block.number,
+        blockTimeStamp: block.timestampMs,
+        contractResult: [''],
+        receipt: { net_usage: 267 },
+      };
     const base = {
       id: transaction.txID,
       fee: 345_000,
@@ -174,34 +183,66 @@ export class DevnetChain {
     if (block.transactions.length === 0) return json;
     return {
       ...json,
-      transactions: block.transactions.map((transaction) => ({
-        ret: [{ contractRet: transaction.failure ?? 'SUCCESS' }],
-        signature: ['0'.repeat(130)],
-        txID: transaction.txID,
-        raw_data: {
-          contract: [
-            {
-              parameter: {
-                value: {
-                  // a9059cbb = transfer(address,uint256); for several transfers the call data shows only the first,
-                  // as a batching contract's would not: the logs, not the call data, are the truth.
-                  data: `a9059cbb${addressToWord(transaction.transfers[0]!.to)}${transaction.transfers[0]!.amountMinor.toString(16).padStart(64, '0')}`,
-                  owner_address: transaction.owner.hex41,
-                  contract_address: transaction.contract.hex41,
-                },
-                type_url: 'type.googleapis.com/protocol.TriggerSmartContract',
+      transactions: block.transactions.map((transaction) =>
+        transaction.transfers.length === 0
+          ? trxTransferJson(transaction, block)
+          : {
+              ret: [{ contractRet: transaction.failure ?? 'SUCCESS' }],
+              signature: ['0'.repeat(130)],
+              txID: transaction.txID,
+              raw_data: {
+                contract: [
+                  {
+                    parameter: {
+                      value: {
+                        // a9059cbb = transfer(address,uint256); for several transfers the call data shows only the first,
+                        // as a batching contract's would not: the logs, not the call data, are the truth.
+                        data: `a9059cbb${addressToWord(transaction.transfers[0]!.to)}${transaction.transfers[0]!.amountMinor.toString(16).padStart(64, '0')}`,
+                        owner_address: transaction.owner.hex41,
+                        contract_address: transaction.contract.hex41,
+                      },
+                      type_url: 'type.googleapis.com/protocol.TriggerSmartContract',
+                    },
+                    type: 'TriggerSmartContract',
+                  },
+                ],
+                ref_block_bytes: '0000',
+                ref_block_hash: '0000000000000000',
+                expiration: block.timestampMs + 60_000,
+                fee_limit: 100_000_000,
+                timestamp: block.timestampMs,
               },
-              type: 'TriggerSmartContract',
+              raw_data_hex: '',
             },
-          ],
-          ref_block_bytes: '0000',
-          ref_block_hash: '0000000000000000',
-          expiration: block.timestampMs + 60_000,
-          fee_limit: 100_000_000,
-          timestamp: block.timestampMs,
-        },
-        raw_data_hex: '',
-      })),
+      ),
     };
   }
+}
+
+function trxTransferJson(transaction: DevnetTransaction, block: DevnetBlock) {
+  return {
+    ret: [{ contractRet: 'SUCCESS' }],
+    signature: ['0'.repeat(130)],
+    txID: transaction.txID,
+    raw_data: {
+      contract: [
+        {
+          parameter: {
+            value: {
+              amount: 1_000_000,
+              owner_address: transaction.owner.hex41,
+              to_address: transaction.contract.hex41,
+            },
+            type_url: 'type.googleapis.com/protocol.TransferContract',
+          },
+          type: 'TransferContract',
+        },
+      ],
+      ref_block_bytes: '0000',
+      ref_block_hash: '0000000000000000',
+      expiration: block.timestampMs + 60_000,
+      timestamp: block.timestampMs,
+    },
+    raw_data_hex: '',
+  };
 }

@@ -1,2 +1,3 @@
 export * from './chain.ts';
 export * from './server.ts';
+export * from './synthetic.ts';

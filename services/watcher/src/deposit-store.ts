@@ -97,6 +97,8 @@ export function createDepositStore(pool: DatabasePool, token: WatchedToken) {
       from: CursorPosition | undefined,
       blocks: readonly BlockHeader[],
       deposits: readonly DepositObservation[],
+      /** Deposits at or below this block are final on first sight (catching up): one 'final' event, no 'seen'. */
+      finalNumber = -1,
     ): Promise<number> {
       const last = blocks[blocks.length - 1];
       if (!last) return 0;
@@ -153,19 +155,21 @@ export function createDepositStore(pool: DatabasePool, token: WatchedToken) {
             ) as t(tx_id, log_index, from_address, to_address, amount_minor, block_number, block_hash, block_timestamp_ms)
           ), upserted as (
             insert into deposit (tx_id, log_index, chain, token_contract, asset, from_address, to_address, amount_minor,
-                                 block_number, block_hash, block_timestamp_ms, status, event_sequence)
+                                 block_number, block_hash, block_timestamp_ms, status, event_sequence, final_at)
             select tx_id, log_index, ${chain}, ${token.contract}, ${token.asset}, from_address, to_address,
-                   amount_minor::int8, block_number, block_hash, block_timestamp_ms::int8, 'seen', 1
+                   amount_minor::int8, block_number, block_hash, block_timestamp_ms::int8,
+                   case when block_number <= ${finalNumber} then 'final' else 'seen' end, 1,
+                   case when block_number <= ${finalNumber} then now() end
             from input
             on conflict (tx_id, log_index) do update
               set block_number = excluded.block_number, block_hash = excluded.block_hash,
-                  block_timestamp_ms = excluded.block_timestamp_ms, status = 'seen',
-                  event_sequence = deposit.event_sequence + 1
+                  block_timestamp_ms = excluded.block_timestamp_ms, status = excluded.status,
+                  final_at = excluded.final_at, event_sequence = deposit.event_sequence + 1
               where deposit.status = 'orphaned'
             returning *
           )
           insert into deposit_outbox (tx_id, log_index, sequence, event, payload)
-          select tx_id, log_index, event_sequence, 'seen', ${depositPayloadSql}
+          select tx_id, log_index, event_sequence, status, ${depositPayloadSql}
           from upserted
           returning tx_id, log_index`);
         return changed.rowCount;

@@ -82,6 +82,8 @@ export function createFollower(options: FollowerOptions) {
     async step(): Promise<StepResult> {
       let cursor = await ensureCursor();
       const head = await source.head();
+      const solidifiedNumber = await source.solidifiedBlockNumber();
+      const finalLine = finalBlockNumber(options.finality, head.number, solidifiedNumber);
       let blocksApplied = 0;
       let depositsSeen = 0;
       let depositsOrphaned = 0;
@@ -96,17 +98,13 @@ export function createFollower(options: FollowerOptions) {
           cursor = ancestor;
         } else if (linkage.blocks > 0) {
           const linked = blocks.slice(0, linkage.blocks);
-          depositsSeen = await store.applyBlocks(cursor, linked, depositsIn(linked));
+          depositsSeen = await store.applyBlocks(cursor, linked, depositsIn(linked), finalLine);
           const last = linked[linked.length - 1]!;
           cursor = { number: last.number, hash: last.hash };
           blocksApplied = linked.length;
         }
       }
-      const solidifiedNumber = await source.solidifiedBlockNumber();
-      const finalNumber = Math.min(
-        finalBlockNumber(options.finality, head.number, solidifiedNumber),
-        cursor.number,
-      );
+      const finalNumber = Math.min(finalLine, cursor.number);
       const depositsFinalized = await store.finalize(finalNumber);
       if (blocksApplied > 0) await store.pruneBlocks(finalNumber - options.keepBlocksBelowFinal);
       return {

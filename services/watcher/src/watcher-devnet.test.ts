@@ -145,7 +145,8 @@ describe('watcher on the devnet', () => {
       devnet.chain.produce(20);
       await catchUp(follower);
       const seen = (await events(chainName)).filter((row) => row.tx_id === txId).map((row) => row.event);
-      expect(seen).toEqual(mode === 'drop' ? ['seen', 'orphaned'] : ['seen', 'orphaned', 'seen', 'final']);
+      // A moved deposit whose new block is already final when the watcher reaches it goes straight to 'final'.
+      expect(seen).toEqual(mode === 'drop' ? ['seen', 'orphaned'] : ['seen', 'orphaned', 'final']);
     });
   }
 

@@ -2,7 +2,7 @@
 // stopped or leadership is lost. Node errors back off exponentially up to a bound; invariant violations stop it.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@cardgate/config';
-import type { Follower, StepResult } from './follower.ts';
+import type { Follower } from './follower.ts';
 import { ReorgTooDeepError } from './follower.ts';
 import { CursorMovedError, FinalityViolatedError } from './deposit-store.ts';
 import type { OutboxDispatcher } from './outbox-dispatcher.ts';
@@ -31,34 +31,93 @@ function isFatal(error: unknown): boolean {
 export function createWatcherLoop(options: WatcherLoopOptions) {
   const { follower, dispatcher, leaderLock, metrics, logger } = options;
 
+  /**
+   * Follows the chain and dispatches the outbox in two concurrent loops while this process leads: catching up is
+   * never held back by slow hand-overs, and a committed final deposit is handed over at once (the follower wakes the
+   * dispatcher) instead of after the next poll.
+   */
   async function lead(signal: AbortSignal): Promise<void> {
-    let backoffMs = options.backoffMsMin;
-    while (!signal.aborted) {
-      if (!(await leaderLock.stillHeld())) {
-        logger.warn('leadership lost');
-        return;
-      }
-      let step: StepResult | undefined;
-      try {
-        step = await follower.step();
-        metrics.recordStep(step);
-        const dispatched = await dispatcher.dispatchOnce();
-        metrics.recordDispatch(dispatched);
-        backoffMs = options.backoffMsMin;
-      } catch (error) {
-        if (isFatal(error)) throw error;
-        if (error instanceof CursorMovedError) {
-          logger.warn({ err: error }, 'another watcher moved the cursor; stepping down');
-          return;
+    const leading = new AbortController();
+    const stopLeading = (): void => leading.abort();
+    signal.addEventListener('abort', stopLeading, { once: true });
+    let wakeDispatcher: (() => void) | undefined;
+    const dispatcherWait = (timeoutMs: number): Promise<void> =>
+      new Promise((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        wakeDispatcher = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    let fatal: Error | undefined;
+
+    const followLoop = async (): Promise<void> => {
+      let backoffMs = options.backoffMsMin;
+      while (!leading.signal.aborted) {
+        if (!(await leaderLock.stillHeld())) {
+          logger.warn('leadership lost');
+          return leading.abort();
         }
-        metrics.recordError();
-        logger.warn({ err: error, backoffMs }, 'watcher step failed; backing off');
-        await sleep(backoffMs, undefined, { signal }).catch(() => undefined);
-        backoffMs = Math.min(backoffMs * 2, options.backoffMsMax);
-        continue;
+        try {
+          const step = await follower.step();
+          metrics.recordStep(step);
+          backoffMs = options.backoffMsMin;
+          if (step.depositsSeen + step.depositsFinalized + step.depositsOrphaned > 0) wakeDispatcher?.();
+          if (step.caughtUp)
+            await sleep(options.idlePollMs, undefined, { signal: leading.signal }).catch(() => undefined);
+        } catch (error) {
+          if (isFatal(error)) {
+            fatal = error as Error;
+            return leading.abort();
+          }
+          if (error instanceof CursorMovedError) {
+            logger.warn({ err: error }, 'another watcher moved the cursor; stepping down');
+            return leading.abort();
+          }
+          metrics.recordError();
+          logger.warn({ err: error, backoffMs }, 'watcher step failed; backing off');
+          await sleep(backoffMs, undefined, { signal: leading.signal }).catch(() => undefined);
+          backoffMs = Math.min(backoffMs * 2, options.backoffMsMax);
+        }
       }
-      if (step.caughtUp) await sleep(options.idlePollMs, undefined, { signal }).catch(() => undefined);
+    };
+
+    const dispatchLoop = async (): Promise<void> => {
+      let backoffMs = options.backoffMsMin;
+      while (!leading.signal.aborted) {
+        try {
+          const result = await dispatcher.dispatchOnce();
+          metrics.recordDispatch(result);
+          backoffMs = options.backoffMsMin;
+          if (result.dispatched === 0) await dispatcherWait(options.idlePollMs);
+        } catch (error) {
+          metrics.recordError();
+          logger.warn({ err: error, backoffMs }, 'hand-over failed; backing off');
+          await sleep(backoffMs, undefined, { signal: leading.signal }).catch(() => undefined);
+          backoffMs = Math.min(backoffMs * 2, options.backoffMsMax);
+        }
+      }
+    };
+
+    try {
+      await Promise.all([
+        followLoop(),
+        dispatchLoop(),
+        new Promise<void>((resolve) =>
+          leading.signal.addEventListener(
+            'abort',
+            () => {
+              wakeDispatcher?.();
+              resolve();
+            },
+            { once: true },
+          ),
+        ),
+      ]);
+    } finally {
+      signal.removeEventListener('abort', stopLeading);
     }
+    if (fatal) throw fatal;
   }
 
   return {
