@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { serveApp, type RunningServer } from '@cardgate/health';
 import { parseTronAddress } from '@cardgate/tron';
 import { DevnetChain, mainnetUsdtContract } from './chain.ts';
+import { appendSyntheticBlocks } from './synthetic.ts';
 
 export interface DevnetFaults {
   /** The next `count` node calls answer with `status`. */
@@ -146,6 +147,23 @@ export function createDevnetApp(chain: DevnetChain, faults: DevnetFaults) {
     if (request.stalled === true) chain.stalledAt = chain.headNumber;
     if (request.stalled === false) chain.stalledAt = undefined;
     return context.json({ ok: true });
+  });
+  app.post('/admin/synthetic', async (context) => {
+    // A busy backlog for benchmarks: `blocks` blocks of generated transactions, some to `ourAddresses`.
+    const request = await body(context);
+    const blocks = int(request.blocks);
+    const ourAddresses = Array.isArray(request.ourAddresses)
+      ? request.ourAddresses.filter((item) => typeof item === 'string')
+      : [];
+    if (blocks === undefined || blocks > 1_000_000)
+      return context.json({ Error: 'blocks must be 0..1000000' }, 400);
+    appendSyntheticBlocks(chain, blocks, {
+      transactionsPerBlock: int(request.transactionsPerBlock) ?? 200,
+      usdtShare: 1 / 3,
+      ourShare: 0.01,
+      ourAddresses,
+    });
+    return context.json({ head: chain.headNumber });
   });
   app.get('/admin/state', (context) =>
     context.json({ head: chain.headNumber, solidified: chain.solidifiedNumber }),
