@@ -64,6 +64,26 @@ export function createDevnetApp(chain: DevnetChain, faults: DevnetFaults) {
   app.post('/walletsolidity/getnowblock', (context) =>
     context.json(chain.blockJson(chain.block(chain.solidifiedNumber)!)),
   );
+  // java-tron's wallet/getblock: with detail=false only the header and the transaction ids, which is all a watcher
+  // needs from a block (the transfers come from transaction info).
+  app.post('/wallet/getblock', async (context) => {
+    const request = await body(context);
+    const number = int(request.id_or_num);
+    if (number === undefined) return context.json({ Error: 'id_or_num must be a block number' }, 400);
+    const block = chain.block(number);
+    if (!block) return context.json({});
+    if (request.detail === true) return context.json(chain.blockJson(block));
+    const { blockID, block_header } = chain.blockJson({ ...block, transactions: [] });
+    return context.json(
+      block.transactions.length === 0
+        ? { blockID, block_header }
+        : {
+            blockID,
+            block_header,
+            transactions: block.transactions.map((transaction) => ({ txID: transaction.txID })),
+          },
+    );
+  });
   app.post('/wallet/getblockbynum', async (context) => {
     const number = int((await body(context)).num);
     if (number === undefined) return context.json({ Error: 'num must be a non-negative integer' }, 400);

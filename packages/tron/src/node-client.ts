@@ -120,6 +120,13 @@ export function createTronNodeClient(options: TronNodeClientOptions) {
       return parseBlock('wallet/getblockbynum', await post('wallet/getblockbynum', { num: number }));
     },
     /** Blocks [startNum, endNum), at most blocksPerRangeMax of them, in order. */
+    /** A block's header and transaction ids only (wallet/getblock with detail=false), or undefined if unknown. */
+    async blockHeader(number: number): Promise<NodeBlock | undefined> {
+      return parseBlock(
+        'wallet/getblock',
+        await post('wallet/getblock', { id_or_num: String(number), detail: false }),
+      );
+    },
     async blocksByRange(startNum: number, endNum: number): Promise<NodeBlock[]> {
       const end = Math.min(endNum, startNum + blocksPerRangeMax);
       const json = await post('wallet/getblockbylimitnext', { startNum, endNum: end });

@@ -1,5 +1,5 @@
 // The watcher's ChainSource over a TRON full node's HTTP API (the devnet or a real node; the code cannot tell).
-// Headers come from getblockbylimitnext in runs of at most 100; transfers from gettransactioninfobyblocknum, only
+// Headers come from wallet/getblock without transaction bodies; transfers from gettransactioninfobyblocknum, only
 // for blocks that have transactions, a bounded number of blocks at a time.
 import {
   blockNumberOf,
@@ -47,25 +47,23 @@ export function createTronChainSource(options: TronChainSourceOptions): ChainSou
       const block = await client.blockByNumber(number);
       return block ? headerOf(block) : undefined;
     },
+    // Headers come one block at a time from wallet/getblock without transaction bodies (a fraction of the bytes of
+    // getblockbylimitnext, which sends every transaction in full); the transfers come from transaction info. Both
+    // run a bounded number of blocks at a time; the run stops at the first block the node does not have yet.
     async blocks(fromInclusive, toExclusive) {
-      const nodeBlocks: NodeBlock[] = [];
-      for (let start = fromInclusive; start < toExclusive; start += 100) {
-        const run = await client.blocksByRange(start, Math.min(toExclusive, start + 100));
-        nodeBlocks.push(...run);
-        if (run.length < Math.min(100, toExclusive - start)) break; // the node has no more yet
-      }
-      const result: ChainBlock[] = new Array<ChainBlock>(nodeBlocks.length);
+      const count = Math.max(0, toExclusive - fromInclusive);
+      const result: (ChainBlock | undefined)[] = new Array<ChainBlock | undefined>(count);
       let next = 0;
       const lane = async (): Promise<void> => {
-        while (next < nodeBlocks.length) {
+        while (next < count) {
           const index = next++;
-          result[index] = await withTransfers(nodeBlocks[index]!);
+          const block = await client.blockHeader(fromInclusive + index);
+          result[index] = block ? await withTransfers(block) : undefined;
         }
       };
-      await Promise.all(
-        Array.from({ length: Math.min(options.infoConcurrencyMax, nodeBlocks.length) }, lane),
-      );
-      return result;
+      await Promise.all(Array.from({ length: Math.min(options.infoConcurrencyMax, count) }, lane));
+      const available = result.findIndex((block) => block === undefined);
+      return (available === -1 ? result : result.slice(0, available)) as ChainBlock[];
     },
   };
 }
