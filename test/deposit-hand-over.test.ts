@@ -3,20 +3,10 @@
 // and marking them dispatched) changes nothing; an orphaned deposit never reaches the receipt.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { sql } from '@cardgate/db';
-import { createLogger } from '@cardgate/config';
 import { depositWorkflowId } from '@cardgate/workflow-contracts';
-import {
-  harnessContext,
-  recordHistoryIfAsked,
-  testTaskQueue,
-  uniqueSuffix,
-  useTestDatabase,
-} from '@cardgate/test-harness';
-import { createActivities } from '../services/worker/src/activities/index.ts';
-import { createWorker } from '../services/worker/src/worker.ts';
+import { recordHistoryIfAsked, uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
+import { withTestWorker } from '../services/worker/src/testing.ts';
 import { AddressBook } from '../services/watcher/src/address-book.ts';
 import { createDepositStore } from '../services/watcher/src/deposit-store.ts';
 import { createFollower } from '../services/watcher/src/follower.ts';
@@ -34,50 +24,34 @@ function txId(): string {
 
 describe('outbox hand-over to Temporal', () => {
   it('delivers each deposit to its own workflow exactly once, however often the rows are delivered', async () => {
-    const { temporalAddress, temporalNamespace } = harnessContext();
-    const taskQueue = testTaskQueue('deposit');
-    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-    const worker = await createWorker({
-      connection: nativeConnection,
-      namespace: temporalNamespace,
-      taskQueue,
-      activities: createActivities({
-        pool: database.pool,
-        logger: createLogger({ service: 'test', level: 'silent' }),
-      }),
-    });
-    const connection = await Connection.connect({ address: temporalAddress });
-    const client = new Client({ connection, namespace: temporalNamespace });
-    const chain = new ScriptedChain(3);
-    const store = createDepositStore(database.pool, {
-      chain: `tron-${uniqueSuffix()}`,
-      contract: 'TUsdt',
-      asset: 'USDT',
-    });
-    const follower = createFollower({
-      source: chain,
-      store,
-      addressBook: new AddressBook({
-        loadAfter: async (after) => (after < 1n ? [{ id: 1n, address: ourAddress }] : []),
-      }),
-      finality: { kind: 'solidified' },
-      startBlockNumber: 1,
-      batchBlocksMax: 100,
-      reorgDepthMax: 16,
-      keepBlocksBelowFinal: 16,
-    });
-    const dispatcher = createOutboxDispatcher({
-      pool: database.pool,
-      handOver: createTemporalHandOver(client, taskQueue),
-      batchRowsMax: 100,
-      concurrencyMax: 8,
-    });
-
     const kept = { txId: txId(), logIndex: 0, from: 'TSender', to: ourAddress, amountMinor: 12_500_000n };
     const second = { ...kept, logIndex: 1, amountMinor: 1n };
     const orphan = { txId: txId(), logIndex: 0, from: 'TSender', to: ourAddress, amountMinor: 3_000_000n };
-    try {
-      await worker.runUntil(async () => {
+    await withTestWorker({ pool: database.pool, label: 'deposit' }, async ({ client, taskQueue }) => {
+      const chain = new ScriptedChain(3);
+      const follower = createFollower({
+        source: chain,
+        store: createDepositStore(database.pool, {
+          chain: `tron-${uniqueSuffix()}`,
+          contract: 'TUsdt',
+          asset: 'USDT',
+        }),
+        addressBook: new AddressBook({
+          loadAfter: async (after) => (after < 1n ? [{ id: 1n, address: ourAddress }] : []),
+        }),
+        finality: { kind: 'solidified' },
+        startBlockNumber: 1,
+        batchBlocksMax: 100,
+        reorgDepthMax: 16,
+        keepBlocksBelowFinal: 16,
+      });
+      const dispatcher = createOutboxDispatcher({
+        pool: database.pool,
+        handOver: createTemporalHandOver(client, taskQueue),
+        batchRowsMax: 100,
+        concurrencyMax: 8,
+      });
+      try {
         chain.produce([kept, second]);
         chain.produce([orphan]);
         await follower.step();
@@ -102,20 +76,18 @@ describe('outbox hand-over to Temporal', () => {
           .getHandle(depositWorkflowId(orphan.txId, 0))
           .describe();
         expect(orphanDescription.status.name).toBe('RUNNING');
-      });
-      const receipts = await database.pool.oneFirst(sql.type(receiptCount)`
-        select count(*) as count from deposit_receipt where tx_id in (${kept.txId}, ${orphan.txId})`);
-      expect(receipts).toBe(2n);
-      const orphanReceipts = await database.pool.oneFirst(sql.type(receiptCount)`
-        select count(*) as count from deposit_receipt where tx_id = ${orphan.txId}`);
-      expect(orphanReceipts).toBe(0n);
-    } finally {
-      await client.workflow
-        .getHandle(depositWorkflowId(orphan.txId, 0))
-        .terminate('test over')
-        .catch(() => undefined);
-      await connection.close();
-      await nativeConnection.close();
-    }
+      } finally {
+        await client.workflow
+          .getHandle(depositWorkflowId(orphan.txId, 0))
+          .terminate('test over')
+          .catch(() => undefined);
+      }
+    });
+    const receipts = await database.pool.oneFirst(sql.type(receiptCount)`
+      select count(*) as count from deposit_receipt where tx_id in (${kept.txId}, ${orphan.txId})`);
+    expect(receipts).toBe(2n);
+    const orphanReceipts = await database.pool.oneFirst(sql.type(receiptCount)`
+      select count(*) as count from deposit_receipt where tx_id = ${orphan.txId}`);
+    expect(orphanReceipts).toBe(0n);
   });
 });

@@ -5,15 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { z } from 'zod';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { createLogger } from '@cardgate/config';
 import { createDatabasePool, sql, type DatabasePool } from '@cardgate/db';
 import { accountExtendedPublicKey, createDepositAddressService, createTronNodeClient } from '@cardgate/tron';
 import { mainnetUsdtContract, startDevnet, type RunningDevnet } from '@cardgate/tron-devnet';
-import { harnessContext, testTaskQueue, uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
-import { createActivities } from '../services/worker/src/activities/index.ts';
-import { createWorker } from '../services/worker/src/worker.ts';
+import { uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
+import { withTestWorker } from '../services/worker/src/testing.ts';
 import { AddressBook } from '../services/watcher/src/address-book.ts';
 import { createDepositAddressSource } from '../services/watcher/src/address-book-store.ts';
 import { createDepositStore } from '../services/watcher/src/deposit-store.ts';
@@ -84,92 +82,81 @@ async function startWatcher(name: string, client: Client, taskQueue: string, cha
 
 describe('watcher failover and crashes', () => {
   it('hands every deposit over exactly once while the active watcher keeps dying', async () => {
-    const { temporalAddress, temporalNamespace } = harnessContext();
-    const taskQueue = testTaskQueue('failover');
-    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-    const worker = await createWorker({
-      connection: nativeConnection,
-      namespace: temporalNamespace,
-      taskQueue,
-      activities: createActivities({ pool: database.pool, logger: silent }),
-    });
-    const connection = await Connection.connect({ address: temporalAddress });
-    const client = new Client({ connection, namespace: temporalNamespace });
-    const chainLockId = Math.floor(Math.random() * 1_000_000);
-    const addresses = createDepositAddressService({
-      pool: database.pool,
-      xpub: accountExtendedPublicKey(
-        'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about',
-        3,
-      ),
-      account: 3,
-    });
-    const users = await Promise.all(
-      Array.from({ length: 5 }, (_, index) => addresses.assign(`failover-${index}`)),
-    );
-    const admin = new pg.Client({ connectionString: database.url });
-    await admin.connect();
-    const watchers = [
-      await startWatcher('a', client, taskQueue, chainLockId),
-      await startWatcher('b', client, taskQueue, chainLockId),
-    ];
-    const txIds: string[] = [];
-    let kills = 0;
-    try {
-      await worker.runUntil(async () => {
-        for (let round = 0; round < 40; round += 1) {
-          txIds.push(
-            devnet.chain.submitTransfer([
-              { to: users[round % users.length]!.base58, amountMinor: BigInt(1_000 + round) },
-            ]),
-          );
-          devnet.chain.produce(1);
-          await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
-          if (Math.random() < 0.3) {
-            // Kill whichever watcher holds the lock: its lock session and its pool, mid-whatever it was doing.
-            const killed = await admin.query<{ application_name: string }>(
-              `select application_name from pg_stat_activity where pid in (
-                 select pid from pg_locks where locktype = 'advisory' and objid = $1 and granted)`,
-              [chainLockId],
+    await withTestWorker({ pool: database.pool, label: 'failover' }, async ({ client, taskQueue }) => {
+      const chainLockId = Math.floor(Math.random() * 1_000_000);
+      const addresses = createDepositAddressService({
+        pool: database.pool,
+        xpub: accountExtendedPublicKey(
+          'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about',
+          3,
+        ),
+        account: 3,
+      });
+      const users = await Promise.all(
+        Array.from({ length: 5 }, (_, index) => addresses.assign(`failover-${index}`)),
+      );
+      const admin = new pg.Client({ connectionString: database.url });
+      await admin.connect();
+      const watchers = [
+        await startWatcher('a', client, taskQueue, chainLockId),
+        await startWatcher('b', client, taskQueue, chainLockId),
+      ];
+      const txIds: string[] = [];
+      let kills = 0;
+      try {
+        {
+          for (let round = 0; round < 40; round += 1) {
+            txIds.push(
+              devnet.chain.submitTransfer([
+                { to: users[round % users.length]!.base58, amountMinor: BigInt(1_000 + round) },
+              ]),
             );
-            const victim = killed.rows[0]?.application_name;
-            if (victim) {
-              await admin.query(
-                'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
-                [victim],
+            devnet.chain.produce(1);
+            await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
+            if (Math.random() < 0.3) {
+              // Kill whichever watcher holds the lock: its lock session and its pool, mid-whatever it was doing.
+              const killed = await admin.query<{ application_name: string }>(
+                `select application_name from pg_stat_activity where pid in (
+                 select pid from pg_locks where locktype = 'advisory' and objid = $1 and granted)`,
+                [chainLockId],
               );
-              kills += 1;
+              const victim = killed.rows[0]?.application_name;
+              if (victim) {
+                await admin.query(
+                  'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
+                  [victim],
+                );
+                kills += 1;
+              }
             }
           }
-        }
-        devnet.chain.produce(5);
-        // Wait until every deposit's receipt is recorded (bounded).
-        const deadline = Date.now() + 30_000;
-        for (;;) {
-          const count = await database.pool.oneFirst(sql.type(z.object({ count: z.bigint() }))`
+          devnet.chain.produce(5);
+          // Wait until every deposit's receipt is recorded (bounded).
+          const deadline = Date.now() + 30_000;
+          for (;;) {
+            const count = await database.pool.oneFirst(sql.type(z.object({ count: z.bigint() }))`
             select count(*) as count from deposit_receipt where tx_id = any(${sql.array(txIds, 'text')})`);
-          if (count === BigInt(txIds.length) || Date.now() > deadline) break;
-          await new Promise((resolve) => setTimeout(resolve, 100));
+            if (count === BigInt(txIds.length) || Date.now() > deadline) break;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
         }
-      });
-      const receipts = await database.pool.any(sql.type(z.object({ tx_id: z.string(), count: z.bigint() }))`
+        const receipts = await database.pool.any(sql.type(z.object({ tx_id: z.string(), count: z.bigint() }))`
         select tx_id, count(*) as count from deposit_receipt where tx_id = any(${sql.array(txIds, 'text')}) group by tx_id`);
-      expect(receipts).toHaveLength(txIds.length);
-      expect(receipts.every((row) => row.count === 1n)).toBe(true);
-      const outbox = await database.pool.any(sql.type(z.object({ event: z.string(), count: z.bigint() }))`
+        expect(receipts).toHaveLength(txIds.length);
+        expect(receipts.every((row) => row.count === 1n)).toBe(true);
+        const outbox = await database.pool.any(sql.type(z.object({ event: z.string(), count: z.bigint() }))`
         select event, count(*) as count from deposit_outbox where tx_id = any(${sql.array(txIds, 'text')}) group by event order by event`);
-      // One 'final' per deposit; a deposit first reached after it was already final (a watcher catching up after a
-      // kill) has no 'seen' event, so 'seen' counts at most one per deposit.
-      expect(outbox.find((row) => row.event === 'final')?.count).toBe(BigInt(txIds.length));
-      expect(outbox.find((row) => row.event === 'seen')?.count ?? 0n).toBeLessThanOrEqual(
-        BigInt(txIds.length),
-      );
-      expect(kills).toBeGreaterThan(0);
-    } finally {
-      for (const watcher of watchers) await watcher.stop().catch(() => undefined);
-      await admin.end();
-      await connection.close();
-      await nativeConnection.close();
-    }
+        // One 'final' per deposit; a deposit first reached after it was already final (a watcher catching up after a
+        // kill) has no 'seen' event, so 'seen' counts at most one per deposit.
+        expect(outbox.find((row) => row.event === 'final')?.count).toBe(BigInt(txIds.length));
+        expect(outbox.find((row) => row.event === 'seen')?.count ?? 0n).toBeLessThanOrEqual(
+          BigInt(txIds.length),
+        );
+        expect(kills).toBeGreaterThan(0);
+      } finally {
+        for (const watcher of watchers) await watcher.stop().catch(() => undefined);
+        await admin.end();
+      }
+    });
   }, 90_000);
 });

@@ -5,11 +5,11 @@
 // batches of 100 linked transfers ≥ 15,000 transfers/s; hold+post pairs ≥ 2,000/s.
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { createDatabasePool, migrate, sql, type DatabasePool } from '@cardgate/db';
-import { dropDatabase, ensureDatabase, findOrStartPostgres, withDatabase } from '@cardgate/local-stack';
+import { sql, type DatabasePool } from '@cardgate/db';
 import { createLedger, type Ledger, type TransferRequest } from '@cardgate/ledger';
 import { USDT, moneyFromMinor } from '@cardgate/money';
 import { formatRow, percentileMs } from './stats.ts';
+import { createBenchDatabase } from './database.ts';
 
 const accountsCount = 1_000;
 const clients = 8;
@@ -57,17 +57,8 @@ async function runScenario(scenario: Scenario): Promise<{ perSecond: number; p50
 }
 
 async function main(): Promise<void> {
-  const server = await findOrStartPostgres();
-  const databaseName = 'cardgate_bench_ledger';
-  await dropDatabase(server.adminUrl, databaseName);
-  await ensureDatabase(server.adminUrl, databaseName);
-  const url = withDatabase(server.adminUrl, databaseName);
-  await migrate(url);
-  const pool = await createDatabasePool({
-    connectionUri: url,
-    maxPoolSize: 12,
-    applicationName: 'cardgate-bench',
-  });
+  const { pool, close } = await createBenchDatabase('cardgate_bench_ledger', 12);
+
   const ledger: Ledger = createLedger({ pool, lanesMax: Number(process.env.BENCH_LEDGER_LANES ?? '1') });
   console.log(
     `PostgreSQL: fsync=${await setting(pool, 'fsync')} synchronous_commit=${await setting(pool, 'synchronous_commit')}`,
@@ -216,8 +207,7 @@ async function main(): Promise<void> {
     `verify: ${report.ok ? 'ok' : 'BROKEN'} (${report.accountsChecked} accounts, ${report.transfersChecked} transfers)`,
   );
   for (const problem of report.problems) console.log(`  ${problem}`);
-  await pool.end();
-  await server.stop();
+  await close();
   if (!report.ok) process.exit(1);
   if (!allMet) console.log('note: a target was missed; see the figures above');
 }

@@ -6,16 +6,8 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { createLogger } from '@cardgate/config';
-import { createDatabasePool, migrate, sql } from '@cardgate/db';
-import {
-  dropDatabase,
-  ensureDatabase,
-  findFreePort,
-  findOrStartPostgres,
-  findOrStartTemporal,
-  waitForPort,
-  withDatabase,
-} from '@cardgate/local-stack';
+import { sql } from '@cardgate/db';
+import { findFreePort, findOrStartTemporal, waitForPort } from '@cardgate/local-stack';
 import { createTronNodeClient, parseTronAddress } from '@cardgate/tron';
 import { expectedSyntheticDeposits, mainnetUsdtContract } from '@cardgate/tron-devnet';
 import { spawn } from 'node:child_process';
@@ -32,6 +24,7 @@ import { createTemporalHandOver } from '../../services/watcher/src/temporal-hand
 import { createTronChainSource } from '../../services/watcher/src/tron-chain-source.ts';
 import { createWatcherLoop } from '../../services/watcher/src/watcher.ts';
 import { percentileMs } from './stats.ts';
+import { createBenchDatabase } from './database.ts';
 
 const scale = Number(process.env.BENCH_SCALE ?? '1');
 const backlogBlocks = Math.round(20_000 * scale);
@@ -40,17 +33,8 @@ const latencyDeposits = 200;
 const solidityLagBlocks = 18;
 const load = { transactionsPerBlock: 200, usdtShare: 1 / 3, ourShare: 0.01 };
 
-const server = await findOrStartPostgres();
-const databaseName = 'cardgate_bench_watcher';
-await dropDatabase(server.adminUrl, databaseName);
-await ensureDatabase(server.adminUrl, databaseName);
-const url = withDatabase(server.adminUrl, databaseName);
-await migrate(url);
-const pool = await createDatabasePool({
-  connectionUri: url,
-  maxPoolSize: 8,
-  applicationName: 'cardgate-bench-watcher',
-});
+const { url, pool, close } = await createBenchDatabase('cardgate_bench_watcher', 8);
+
 const temporal = await findOrStartTemporal({});
 const connection = await Connection.connect({ address: temporal.address });
 const client = new Client({ connection, namespace: temporal.namespace });
@@ -216,5 +200,4 @@ await running;
 devnetProcess.kill('SIGTERM');
 await connection.close();
 await temporal.stop();
-await pool.end();
-await server.stop();
+await close();

@@ -202,7 +202,7 @@ describe('ledger under concurrency and killed connections', () => {
         else if (roll < 0.8 && openHolds.length > 0) {
           const [holdId, hold] = pick(openHolds);
           const partial =
-            next() < 0.5 ? { amount: usdt(1n + BigInt(Math.floor(next() * Number(hold.amount)))) } : {};
+            next() < 0.5 ? { amount: usdt(1n + (BigInt(Math.floor(next() * 2 ** 31)) % hold.amount)) } : {};
           requests = [{ type: 'post_pending', id, code: 'hold', pendingId: holdId, ...partial }];
         } else if (roll < 0.9 && openHolds.length > 0)
           requests = [{ type: 'void_pending', id, code: 'hold', pendingId: pick(openHolds)[0] }];

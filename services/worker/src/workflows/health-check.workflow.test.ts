@@ -2,15 +2,14 @@
 // connected to the real dev server, the activity writes to the real PostgreSQL and logs with the workflow id, and
 // the history just recorded replays against the current code.
 import { describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { sql } from '@cardgate/db';
-import { harnessContext, recordHistoryIfAsked, testTaskQueue, useTestDatabase } from '@cardgate/test-harness';
+import { recordHistoryIfAsked, useTestDatabase } from '@cardgate/test-harness';
 import { z } from 'zod';
 import { Writable } from 'node:stream';
 import { createLogger } from '@cardgate/config';
-import { createActivities } from '../activities/index.ts';
-import { createWorker, workflowsPath } from '../worker.ts';
+import { workflowsPath } from '../worker.ts';
+import { withTestWorker } from '../testing.ts';
 import { healthCheckWorkflow } from './health-check.workflow.ts';
 
 const database = useTestDatabase();
@@ -24,29 +23,14 @@ const logSink = new Writable({
 
 describe('healthCheckWorkflow', () => {
   it('runs its activity through the real Temporal server and writes the heartbeat row', async () => {
-    const { temporalAddress, temporalNamespace } = harnessContext();
-    const taskQueue = testTaskQueue('health');
-    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-    const worker = await createWorker({
-      connection: nativeConnection,
-      namespace: temporalNamespace,
-      taskQueue,
-      activities: createActivities({
-        pool: database.pool,
-        logger: createLogger({ service: 'worker-test', destination: logSink }),
-      }),
-    });
-    const connection = await Connection.connect({ address: temporalAddress });
-    const client = new Client({ connection, namespace: temporalNamespace });
-    try {
+    const logger = createLogger({ service: 'worker-test', destination: logSink });
+    await withTestWorker({ pool: database.pool, logger, label: 'health' }, async ({ client, taskQueue }) => {
       const workflowId = `health-check-${taskQueue}`;
-      const result = await worker.runUntil(
-        client.workflow.execute(healthCheckWorkflow, {
-          taskQueue,
-          workflowId,
-          args: [{ service: 'harness' }],
-        }),
-      );
+      const result = await client.workflow.execute(healthCheckWorkflow, {
+        taskQueue,
+        workflowId,
+        args: [{ service: 'harness' }],
+      });
       expect(result.service).toBe('harness');
       const stored = await database.pool.one(
         sql.type(
@@ -65,9 +49,6 @@ describe('healthCheckWorkflow', () => {
       await Worker.runReplayHistory({ workflowsPath }, history, workflowId);
       // `RECORD_WORKFLOW_HISTORIES=1 npm test` refreshes the committed fixture after a deliberate workflow change.
       await recordHistoryIfAsked(workflowId, 'health-check');
-    } finally {
-      await connection.close();
-      await nativeConnection.close();
-    }
+    });
   });
 });
