@@ -41,6 +41,15 @@ export class FinalityViolatedError extends Error {
   }
 }
 
+export class RescanMismatchError extends Error {
+  constructor(chain: string, blockNumber: number) {
+    super(
+      `${chain} block ${blockNumber} differs from the one the watcher recorded: not rescanning a different chain`,
+    );
+    this.name = 'RescanMismatchError';
+  }
+}
+
 export interface CursorPosition {
   readonly number: number;
   readonly hash: string;
@@ -67,6 +76,71 @@ export function createDepositStore(pool: DatabasePool, token: WatchedToken) {
       where chain = ${chain} and block_number = ${from.number} and block_hash = ${from.hash}
 `);
     if (updated.rowCount !== 1) throw new CursorMovedError(chain);
+  }
+
+  /**
+   * Records deposits (new ones, or orphaned ones seen again) with one outbox event each: 'final' when their block is
+   * at or below `finalNumber`, else 'seen'. A deposit already seen or final is left as it is.
+   */
+  async function upsertDeposits(
+    connection: DatabaseTransactionConnection,
+    deposits: readonly DepositObservation[],
+    finalNumber: number,
+  ): Promise<number> {
+    if (deposits.length === 0) return 0;
+    const changed = await connection.query(sql.type(changedRow)`
+      with input as (
+        select * from unnest(
+          ${sql.array(
+            deposits.map((d) => d.txId),
+            'text',
+          )}, ${sql.array(
+            deposits.map((d) => d.logIndex),
+            'int4',
+          )},
+          ${sql.array(
+            deposits.map((d) => d.from),
+            'text',
+          )}, ${sql.array(
+            deposits.map((d) => d.to),
+            'text',
+          )},
+          ${sql.array(
+            deposits.map((d) => d.amountMinor.toString()),
+            'text',
+          )},
+          ${sql.array(
+            deposits.map((d) => d.blockNumber),
+            'int8',
+          )}, ${sql.array(
+            deposits.map((d) => d.blockHash),
+            'text',
+          )},
+          ${sql.array(
+            deposits.map((d) => d.blockTimestampMs.toString()),
+            'text',
+          )}
+        ) as t(tx_id, log_index, from_address, to_address, amount_minor, block_number, block_hash, block_timestamp_ms)
+      ), upserted as (
+        insert into deposit (tx_id, log_index, chain, token_contract, asset, from_address, to_address, amount_minor,
+                             block_number, block_hash, block_timestamp_ms, status, event_sequence, final_at)
+        select tx_id, log_index, ${chain}, ${token.contract}, ${token.asset}, from_address, to_address,
+               amount_minor::int8, block_number, block_hash, block_timestamp_ms::int8,
+               case when block_number <= ${finalNumber} then 'final' else 'seen' end, 1,
+               case when block_number <= ${finalNumber} then now() end
+        from input
+        on conflict (tx_id, log_index) do update
+          set block_number = excluded.block_number, block_hash = excluded.block_hash,
+              block_timestamp_ms = excluded.block_timestamp_ms, status = excluded.status,
+              final_at = excluded.final_at, event_sequence = deposit.event_sequence + 1
+          where deposit.status = 'orphaned'
+        returning *
+      )
+      insert into deposit_outbox (tx_id, log_index, sequence, event, payload)
+      select tx_id, log_index, event_sequence, status, ${depositPayloadSql}
+      from upserted
+      returning tx_id, log_index`);
+    return changed.rowCount;
   }
 
   return {
@@ -119,60 +193,7 @@ export function createDepositStore(pool: DatabasePool, token: WatchedToken) {
                         'text',
                       )}) as input(number, hash, parent)
           on conflict (chain, block_number) do update set block_hash = excluded.block_hash, parent_hash = excluded.parent_hash`);
-        if (deposits.length === 0) return 0;
-        const changed = await connection.query(sql.type(changedRow)`
-          with input as (
-            select * from unnest(
-              ${sql.array(
-                deposits.map((d) => d.txId),
-                'text',
-              )}, ${sql.array(
-                deposits.map((d) => d.logIndex),
-                'int4',
-              )},
-              ${sql.array(
-                deposits.map((d) => d.from),
-                'text',
-              )}, ${sql.array(
-                deposits.map((d) => d.to),
-                'text',
-              )},
-              ${sql.array(
-                deposits.map((d) => d.amountMinor.toString()),
-                'text',
-              )},
-              ${sql.array(
-                deposits.map((d) => d.blockNumber),
-                'int8',
-              )}, ${sql.array(
-                deposits.map((d) => d.blockHash),
-                'text',
-              )},
-              ${sql.array(
-                deposits.map((d) => d.blockTimestampMs.toString()),
-                'text',
-              )}
-            ) as t(tx_id, log_index, from_address, to_address, amount_minor, block_number, block_hash, block_timestamp_ms)
-          ), upserted as (
-            insert into deposit (tx_id, log_index, chain, token_contract, asset, from_address, to_address, amount_minor,
-                                 block_number, block_hash, block_timestamp_ms, status, event_sequence, final_at)
-            select tx_id, log_index, ${chain}, ${token.contract}, ${token.asset}, from_address, to_address,
-                   amount_minor::int8, block_number, block_hash, block_timestamp_ms::int8,
-                   case when block_number <= ${finalNumber} then 'final' else 'seen' end, 1,
-                   case when block_number <= ${finalNumber} then now() end
-            from input
-            on conflict (tx_id, log_index) do update
-              set block_number = excluded.block_number, block_hash = excluded.block_hash,
-                  block_timestamp_ms = excluded.block_timestamp_ms, status = excluded.status,
-                  final_at = excluded.final_at, event_sequence = deposit.event_sequence + 1
-              where deposit.status = 'orphaned'
-            returning *
-          )
-          insert into deposit_outbox (tx_id, log_index, sequence, event, payload)
-          select tx_id, log_index, event_sequence, status, ${depositPayloadSql}
-          from upserted
-          returning tx_id, log_index`);
-        return changed.rowCount;
+        return upsertDeposits(connection, deposits, finalNumber);
       });
     },
 
@@ -215,6 +236,33 @@ export function createDepositStore(pool: DatabasePool, token: WatchedToken) {
         select tx_id, log_index, event_sequence, 'final', ${depositPayloadSql} from finalized
         returning tx_id, log_index`);
       return finalized.rowCount;
+    },
+
+    /**
+     * Records deposits found by re-reading blocks the cursor has already passed (an operator's rescan). The cursor does
+     * not move; a block whose hash differs from the one the watcher stored is refused, because the chain it belongs to
+     * is not the one the watcher followed.
+     */
+    async recordRescan(
+      blocks: readonly BlockHeader[],
+      deposits: readonly DepositObservation[],
+      finalNumber: number,
+    ): Promise<number> {
+      return pool.transaction(async (connection) => {
+        const mismatched = await connection.any(sql.type(z.object({ block_number: z.bigint() }))`
+          select c.block_number from chain_block c
+          join unnest(${sql.array(
+            blocks.map((b) => b.number),
+            'int8',
+          )}, ${sql.array(
+            blocks.map((b) => b.hash),
+            'text',
+          )})
+            as input(number, hash) on c.block_number = input.number
+          where c.chain = ${chain} and c.block_hash <> input.hash`);
+        if (mismatched.length > 0) throw new RescanMismatchError(chain, Number(mismatched[0]!.block_number));
+        return upsertDeposits(connection, deposits, finalNumber);
+      });
     },
 
     /** Drops stored block hashes well below the final block; reorgs never reach there. */

@@ -42,6 +42,24 @@ export class ReorgTooDeepError extends Error {
   }
 }
 
+/** The transfers in `blocks` that pay one of our deposit addresses, with their block's identity. */
+export function depositsToOurAddresses(
+  blocks: readonly ChainBlock[],
+  addressBook: AddressBook,
+): DepositObservation[] {
+  const deposits: DepositObservation[] = [];
+  for (const block of blocks)
+    for (const transfer of block.transfers)
+      if (addressBook.has(transfer.to))
+        deposits.push({
+          ...transfer,
+          blockNumber: block.number,
+          blockHash: block.hash,
+          blockTimestampMs: block.timestampMs,
+        });
+  return deposits;
+}
+
 export function createFollower(options: FollowerOptions) {
   const { source, store, addressBook } = options;
 
@@ -53,20 +71,6 @@ export function createFollower(options: FollowerOptions) {
     if (!header) throw new Error(`the node has no block ${startNumber} to start from`);
     await store.applyBlocks(undefined, [header], []);
     return { number: header.number, hash: header.hash };
-  }
-
-  function depositsIn(blocks: readonly ChainBlock[]): DepositObservation[] {
-    const deposits: DepositObservation[] = [];
-    for (const block of blocks)
-      for (const transfer of block.transfers)
-        if (addressBook.has(transfer.to))
-          deposits.push({
-            ...transfer,
-            blockNumber: block.number,
-            blockHash: block.hash,
-            blockTimestampMs: block.timestampMs,
-          });
-    return deposits;
   }
 
   async function findCommonAncestor(cursor: CursorPosition): Promise<CursorPosition> {
@@ -98,7 +102,12 @@ export function createFollower(options: FollowerOptions) {
           cursor = ancestor;
         } else if (linkage.blocks > 0) {
           const linked = blocks.slice(0, linkage.blocks);
-          depositsSeen = await store.applyBlocks(cursor, linked, depositsIn(linked), finalLine);
+          depositsSeen = await store.applyBlocks(
+            cursor,
+            linked,
+            depositsToOurAddresses(linked, addressBook),
+            finalLine,
+          );
           const last = linked[linked.length - 1]!;
           cursor = { number: last.number, hash: last.hash };
           blocksApplied = linked.length;

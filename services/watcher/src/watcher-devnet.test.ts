@@ -1,17 +1,24 @@
 // Proves the watcher against the TRON devnet over HTTP and the real PostgreSQL: a USDT deposit to a user's address is
 // seen and becomes final at the solidified block; several transfers in one transaction are several deposits; failed
 // transfers, look-alike tokens and other addresses are ignored; an address created a moment before its deposit is
-// not missed; reorgs drop or move deposits correctly; node 5xx/429 and a stalled node are survived by failover.
+// not missed; reorgs drop or move deposits correctly; node 5xx/429 and a stalled node are survived by failover; and
+// `rescan FROM TO` records a missed deposit once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { sql } from '@cardgate/db';
-import { accountExtendedPublicKey, createDepositAddressService, createTronNodeClient } from '@cardgate/tron';
+import {
+  accountExtendedPublicKey,
+  createDepositAddressService,
+  createTronNodeClient,
+  parseTronAddress,
+} from '@cardgate/tron';
 import { createDevnetApp, mainnetUsdtContract, startDevnet, type RunningDevnet } from '@cardgate/tron-devnet';
 import { serveApp, type RunningServer } from '@cardgate/health';
 import { useTestDatabase, uniqueSuffix } from '@cardgate/test-harness';
 import { AddressBook } from './address-book.ts';
 import { createDepositAddressSource } from './address-book-store.ts';
-import { createDepositStore } from './deposit-store.ts';
+import { createDepositStore, RescanMismatchError } from './deposit-store.ts';
+import { rescan } from './rescan.ts';
 import { createFailoverSource } from './failover-source.ts';
 import { createFollower } from './follower.ts';
 import { createTronChainSource } from './tron-chain-source.ts';
@@ -194,5 +201,48 @@ describe('watcher on the devnet', () => {
     devnet.chain.produce(30);
     expect((await failover.head()).number).toBe(devnet.chain.headNumber);
     expect(switches).toEqual(['stalled->live: behind by 30 blocks']);
+  });
+
+  it('rescan records a deposit the follower missed, once, and refuses ranges it must not touch', async () => {
+    const { follower, chainName } = setUp(sourceFor(devnet.url, 'devnet'));
+    await catchUp(follower);
+    const late = parseTronAddress(`41${'5e'.repeat(19)}${uniqueSuffix().slice(0, 2)}`);
+    const txId = devnet.chain.submitTransfer([{ to: late.base58, amountMinor: 4_000_000n }]);
+    const [block] = devnet.chain.produce(1);
+    devnet.chain.produce(20);
+    await catchUp(follower);
+    expect((await events(chainName)).filter((row) => row.tx_id === txId)).toEqual([]);
+
+    // The address joins the book after its deposit's block was passed (as if added late, or missed by a node).
+    await database.pool.query(sql.type(z.object({}))`
+      insert into deposit_address (user_id, chain_account, derivation_index, address_base58, address_hex)
+      values (${`late-${uniqueSuffix()}`}, 99, ${Math.floor(Math.random() * 1_000_000)}, ${late.base58}, ${late.hex41})`);
+    const store = createDepositStore(database.pool, {
+      chain: chainName,
+      contract: mainnetUsdtContract,
+      asset: 'USDT',
+    });
+    const options = {
+      source: sourceFor(devnet.url, 'devnet'),
+      store,
+      addressBook: new AddressBook(createDepositAddressSource(database.pool)),
+      finality: { kind: 'solidified' } as const,
+      fromInclusive: block!.number - 2,
+      toInclusive: block!.number + 2,
+      batchBlocksMax: 2,
+    };
+    expect(await rescan(options)).toEqual({ blocksRead: 5, depositsRecorded: 1 });
+    expect((await events(chainName)).filter((row) => row.tx_id === txId).map((row) => row.event)).toEqual([
+      'final',
+    ]);
+    expect((await rescan(options)).depositsRecorded).toBe(0);
+
+    const cursor = (await store.loadCursor())!;
+    await expect(rescan({ ...options, toInclusive: cursor.number + 5 })).rejects.toThrow(RangeError);
+    await database.pool.query(sql.type(z.object({}))`
+      update chain_block set block_hash = ${'e'.repeat(64)} where chain = ${chainName} and block_number = ${cursor.number}`);
+    await expect(
+      rescan({ ...options, fromInclusive: cursor.number - 1, toInclusive: cursor.number }),
+    ).rejects.toThrow(RescanMismatchError);
   });
 });
