@@ -22,6 +22,8 @@ export interface DevnetTransaction {
   readonly owner: TronAddress;
   readonly transfers: readonly { from: TronAddress; to: TronAddress; amountMinor: bigint }[];
   readonly failure: 'OUT_OF_ENERGY' | 'REVERT' | undefined;
+  /** A signed client transaction: executed against balances when its block is produced (REVERT if short). */
+  readonly checked?: boolean;
 }
 
 export interface DevnetBlock {
@@ -30,7 +32,12 @@ export interface DevnetBlock {
   readonly parentHash: string;
   readonly timestampMs: number;
   readonly transactions: readonly DevnetTransaction[];
+  /** Benchmark filler: not counted in balances. */
+  readonly synthetic?: boolean;
 }
+
+/** USDT the faucet holds at genesis, in minor units (one billion USDT). */
+export const faucetGenesisUsdtMinor = 10n ** 15n;
 
 export interface DevnetChainOptions {
   readonly solidityLagBlocks: number;
@@ -102,12 +109,68 @@ export class DevnetChain {
     return txID;
   }
 
+  /** Queues a signed client transfer; it executes (or reverts for lack of balance) when its block is produced. */
+  submitSigned(transaction: {
+    txID: string;
+    owner: TronAddress;
+    contract: TronAddress;
+    to: TronAddress;
+    amountMinor: bigint;
+  }): void {
+    this.#pending.push({
+      txID: transaction.txID,
+      contract: transaction.contract,
+      owner: transaction.owner,
+      transfers: [{ from: transaction.owner, to: transaction.to, amountMinor: transaction.amountMinor }],
+      failure: undefined,
+      checked: true,
+    });
+  }
+
+  hasTransaction(txID: string): boolean {
+    return (
+      this.#pending.some((tx) => tx.txID === txID) ||
+      this.blocks.some((block) => !block.synthetic && block.transactions.some((tx) => tx.txID === txID))
+    );
+  }
+
+  /** USDT balance (minor units) on the canonical chain: genesis allocation plus every successful transfer. */
+  usdtBalance(address: TronAddress): bigint {
+    let balance = address.hex20 === this.faucet.hex20 ? faucetGenesisUsdtMinor : 0n;
+    for (const block of this.blocks) {
+      if (block.synthetic) continue;
+      for (const transaction of block.transactions) {
+        if (transaction.failure || transaction.contract.hex20 !== this.usdt.hex20) continue;
+        for (const transfer of transaction.transfers) {
+          if (transfer.from.hex20 === address.hex20) balance -= transfer.amountMinor;
+          if (transfer.to.hex20 === address.hex20) balance += transfer.amountMinor;
+        }
+      }
+    }
+    return balance;
+  }
+
+  /** Executes signed transactions against balances: a transfer of more than the sender holds reverts. */
+  #execute(pending: readonly DevnetTransaction[]): DevnetTransaction[] {
+    const spent = new Map<string, bigint>();
+    return pending.map((transaction) => {
+      if (!transaction.checked) return transaction;
+      const transfer = transaction.transfers[0]!;
+      const key = transfer.from.hex20;
+      const available = this.usdtBalance(transfer.from) - (spent.get(key) ?? 0n);
+      if (transaction.contract.hex20 !== this.usdt.hex20 || transfer.amountMinor > available)
+        return { ...transaction, failure: 'REVERT' as const };
+      spent.set(key, (spent.get(key) ?? 0n) + transfer.amountMinor);
+      return transaction;
+    });
+  }
+
   /** Produces `count` blocks; the first takes every queued transaction. */
   produce(count = 1): DevnetBlock[] {
     const produced: DevnetBlock[] = [];
     for (let index = 0; index < count; index += 1) {
       const parent = this.blocks[this.blocks.length - 1]!;
-      const block = this.#makeBlock(parent.number + 1, parent.blockID, this.#pending);
+      const block = this.#makeBlock(parent.number + 1, parent.blockID, this.#execute(this.#pending));
       this.#pending = [];
       this.blocks.push(block);
       produced.push(block);

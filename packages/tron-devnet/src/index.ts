@@ -1,3 +1,4 @@
 export * from './chain.ts';
 export * from './server.ts';
 export * from './synthetic.ts';
+export * from './transactions.ts';

@@ -72,6 +72,7 @@ export function appendSyntheticBlocks(chain: DevnetChain, count: number, load: S
       blockID,
       parentHash: parent.blockID,
       timestampMs: parent.timestampMs + 3_000,
+      synthetic: true,
       get transactions() {
         return generate(number);
       },
