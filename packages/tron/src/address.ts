@@ -1,10 +1,12 @@
 // TRON addresses in their four forms, converted in this one place: base58check `T...` (what users see), `41` + 20
 // bytes hex (full-node raw_data), 20-byte hex without prefix (log addresses and topics), and `0x` + 20 bytes (event
 // servers). A base58 address with a wrong checksum or prefix is refused.
-import { sha256 } from '@noble/hashes/sha2.js';
+import { createHash } from 'node:crypto';
 import { createBase58check } from '@scure/base';
 import { AppError } from '@cardgate/errors';
 
+// Node's native sha256: base58check hashes twice per address, and the watcher converts every transfer it decodes.
+const sha256 = (data: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(data).digest());
 const base58check = createBase58check(sha256);
 const tronPrefixByte = 0x41;
 
