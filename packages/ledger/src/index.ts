@@ -1,5 +1,5 @@
 export * from './types.ts';
 export * from './ledger-error.ts';
-export { createLedger, type Ledger, type LedgerOptions } from './ledger.ts';
+export { createLedger, expiryTransferId, type Ledger, type LedgerOptions } from './ledger.ts';
 export { balanceOf, type StatementEntry, type StatementPage } from './reads.ts';
 export type { VerifyReport } from './verify.ts';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createDatabasePool } from '@cardgate/db';
 import { useTestDatabase } from '@cardgate/test-harness';
-import { createLedger } from './ledger.ts';
+import { createLedger, expiryTransferId } from './ledger.ts';
 import { LedgerError } from './ledger-error.ts';
 import type { Account, Totals, TransferRequest, TransferResult } from './types.ts';
 import { usdt } from './testing.ts';
@@ -240,7 +240,7 @@ describe('ledger under concurrency and killed connections', () => {
     // Expiries created by sweeps are accepted operations too; read them by their deterministic ids.
     for (const [holdId, hold] of holds) {
       if (!hold.open) continue;
-      const expiry = await ledger.transferById(`expire:${holdId}`);
+      const expiry = await ledger.transferById(expiryTransferId(holdId));
       if (expiry) applyToModel({ status: 'created', transfer: expiry });
     }
 

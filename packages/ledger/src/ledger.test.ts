@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { sql } from '@cardgate/db';
 import { USD, moneyFromMinor } from '@cardgate/money';
 import { useTestDatabase } from '@cardgate/test-harness';
-import { createLedger, type Ledger } from './ledger.ts';
+import { createLedger, expiryTransferId, type Ledger } from './ledger.ts';
 import { LedgerError, type LedgerErrorReason } from './ledger-error.ts';
 import { account, transferId, usd, usdt } from './testing.ts';
 
@@ -556,5 +556,14 @@ describe('database guards', () => {
     await database.pool.query(
       sql.type(z.object({}))`update ledger_account set credits_posted = 0 where id = ${victim.id}`,
     );
+  });
+});
+
+describe('expiry ids', () => {
+  it('are deterministic, and distinct for long pending ids that share a prefix', () => {
+    expect(expiryTransferId('hold-1')).toBe('expire:hold-1');
+    const long = 'h'.repeat(125);
+    expect(expiryTransferId(`${long}-a`)).not.toBe(expiryTransferId(`${long}-b`));
+    expect(expiryTransferId(`${long}-a`).length).toBeLessThanOrEqual(128);
   });
 });

@@ -1,6 +1,7 @@
 // The ledger's public API. Writes go through the group-commit batcher into one transaction per batch; every write is
 // idempotent by its client-chosen id, retried internally (bounded) on transient database failures, and checked
 // against the account flags both here and by database constraints.
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type DatabasePool } from '@cardgate/db';
 import { z } from 'zod';
@@ -44,6 +45,15 @@ interface Group {
 }
 
 const noRows = z.object({});
+
+/**
+ * The id of a hold's expiry: deterministic, so two sweeps racing on one hold produce one expiry. A pending id long
+ * enough to overflow the id limit is hashed rather than cut, so two long ids can never share an expiry id.
+ */
+export function expiryTransferId(pendingId: string): string {
+  const id = `expire:${pendingId}`;
+  return id.length <= 128 ? id : `expire:${createHash('sha256').update(pendingId).digest('hex')}`;
+}
 
 export function createLedger(options: LedgerOptions) {
   const { pool } = options;
@@ -223,7 +233,7 @@ export function createLedger(options: LedgerOptions) {
             const [result] = await submitGroup([
               {
                 type: 'expire_pending',
-                id: `expire:${row.transfer_id}`.slice(0, 128),
+                id: expiryTransferId(row.transfer_id),
                 code: 'expiry',
                 pendingId: row.transfer_id,
               },

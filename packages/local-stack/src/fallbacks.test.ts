@@ -5,6 +5,9 @@ import pg from 'pg';
 import { pingRedis, startRedisServer } from './redis.ts';
 import { startEmbeddedPostgres } from './postgres.ts';
 import { isPortOpen } from './net.ts';
+import { stateDirectory } from './paths.ts';
+import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 
 describe('local stack fallbacks', () => {
   it('starts redis-server from PATH when nothing else is given', async () => {
@@ -19,7 +22,9 @@ describe('local stack fallbacks', () => {
   });
 
   it('starts an embedded PostgreSQL when no server answers', async () => {
-    const server = await startEmbeddedPostgres();
+    // A data directory of its own under .cardgate (PostgreSQL's system user must be able to reach it), removed after.
+    const databaseDir = join(stateDirectory, `test-postgres-${process.pid}-${Date.now()}`);
+    const server = await startEmbeddedPostgres({ databaseDir });
     const port = Number(new URL(server.adminUrl).port);
     try {
       const client = new pg.Client({ connectionString: server.adminUrl });
@@ -29,6 +34,7 @@ describe('local stack fallbacks', () => {
       expect(rows[0]?.answer).toBe(42);
     } finally {
       await server.stop();
+      await rm(databaseDir, { recursive: true, force: true });
     }
     expect(await isPortOpen(port)).toBe(false);
   }, 120_000);

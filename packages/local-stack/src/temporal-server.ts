@@ -82,7 +82,7 @@ export async function startTemporalDevServer(options: StartTemporalOptions): Pro
   // The HTTP API port defaults to port+1000 and metrics to a random one; pin both to free ports to avoid collisions.
   args.push('--http-port', String(await findFreePort()), '--metrics-port', String(await findFreePort()));
   mkdirSync(stateDirectory, { recursive: true });
-  const logFile = options.logFile ?? join(stateDirectory, `temporal-${port}.log`);
+  const logFile = options.logFile ?? join(stateDirectory, 'temporal-server.log');
   const output = openSync(logFile, 'a');
   const child = spawn(executable, args, { stdio: ['ignore', output, output] });
   const address = `127.0.0.1:${port}`;

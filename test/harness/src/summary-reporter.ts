@@ -17,5 +17,8 @@ export default class SummaryReporter implements Reporter {
       if (testModule.state() === 'failed' && testModule.children.size === 0) failed += 1;
     }
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    // A failed test must fail the run whatever else sets the exit code (a CI run once exited 0 after a test
+    // rejected with `undefined`).
+    if (failed > 0) process.exitCode = 1;
   }
 }
