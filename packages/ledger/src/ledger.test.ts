@@ -2,9 +2,10 @@
 // batches (all or nothing), pending transfers (post fully or partly, void, expiry), idempotency (same id same
 // content → original outcome; different content → exists_with_different_fields), bad input (typed error, nothing
 // written), immutability enforced by the database, statements with paging and point-in-time balances, and verify.
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { sql } from '@cardgate/db';
+import { createDatabasePool, sql } from '@cardgate/db';
 import { USD, moneyFromMinor } from '@cardgate/money';
 import { useTestDatabase } from '@cardgate/test-harness';
 import { createLedger, expiryTransferId, type Ledger } from './ledger.ts';
@@ -565,5 +566,46 @@ describe('expiry ids', () => {
     const long = 'h'.repeat(125);
     expect(expiryTransferId(`${long}-a`)).not.toBe(expiryTransferId(`${long}-b`));
     expect(expiryTransferId(`${long}-a`).length).toBeLessThanOrEqual(128);
+  });
+});
+
+describe('database failures', () => {
+  it('reports a database that went away as unavailable after bounded retries, never as a business error', async () => {
+    // A TCP proxy to the test database that can be cut: the pool starts healthy, then every connection is refused.
+    const target = new URL(database.url);
+    const sockets = new Set<Socket>();
+    const proxy = createServer((client) => {
+      const upstream = connect(Number(target.port || 5432), target.hostname);
+      sockets.add(client).add(upstream);
+      client.pipe(upstream).pipe(client);
+      const close = () => (client.destroy(), upstream.destroy());
+      client.on('error', close);
+      upstream.on('error', close);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const viaProxy = new URL(database.url);
+    viaProxy.host = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const pool = await createDatabasePool({ connectionUri: viaProxy.toString(), connectionTimeoutMs: 500 });
+    const failing = createLedger({ pool, attemptsMax: 3, retryBackoffMsMax: 5 });
+    const { wallet, treasury } = await funded(10n);
+    const request = {
+      type: 'posted' as const,
+      id: transferId(),
+      code: 'test',
+      debitAccountId: treasury.id,
+      creditAccountId: wallet.id,
+      amount: usdt(1n),
+    };
+    expect((await failing.transfer(request)).status).toBe('created');
+
+    proxy.close();
+    for (const socket of sockets) socket.destroy();
+    const error = await failing.transfer({ ...request, id: transferId() }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(LedgerError);
+    expect(error).toMatchObject({ reason: 'retries_exhausted', code: 'unavailable' });
+    await pool.end().catch(() => undefined);
   });
 });
