@@ -108,10 +108,11 @@ export function createLedger(options: LedgerOptions) {
     });
   }
 
-  async function runWithRetries(groups: readonly Group[]): Promise<(TransferResult[] | LedgerError)[]> {
+  /** Runs `operation`, retrying transient database failures with jittered, bounded backoff. */
+  async function withTransientRetries<T>(operation: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await runOnce(groups);
+        return await operation();
       } catch (error) {
         if (!isTransientDatabaseError(error)) throw error;
         if (attempt >= attemptsMax)
@@ -128,6 +129,8 @@ export function createLedger(options: LedgerOptions) {
       }
     }
   }
+
+  const runWithRetries = (groups: readonly Group[]) => withTransientRetries(() => runOnce(groups));
 
   const batcher = createBatcher<Group, TransferResult[] | LedgerError>({
     run: runWithRetries,
@@ -223,9 +226,11 @@ export function createLedger(options: LedgerOptions) {
      * deterministic id, so two sweeps running at once cannot expire one hold twice. Returns how many it expired.
      */
     async expirePending(limit: number): Promise<number> {
-      const rows = await pool.any(sql.type(z.object({ transfer_id: z.string() }))`
-        select transfer_id from ledger_pending_open where timeout_at <= ${now().toISOString()}
-        order by timeout_at limit ${Math.max(1, Math.min(limit, 10_000))}`);
+      const rows = await withTransientRetries(() =>
+        pool.any(sql.type(z.object({ transfer_id: z.string() }))`
+          select transfer_id from ledger_pending_open where timeout_at <= ${now().toISOString()}
+          order by timeout_at limit ${Math.max(1, Math.min(limit, 10_000))}`),
+      );
       let expired = 0;
       await Promise.all(
         rows.map(async (row) => {

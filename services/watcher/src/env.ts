@@ -44,7 +44,11 @@ export const watcherEnvironment = {
   /** Block to start from when there is no checkpoint yet; defaults to the node's current head. */
   WATCHER_START_BLOCK: z.coerce.number().int().min(0).optional(),
   WATCHER_BATCH_BLOCKS: z.coerce.number().int().min(1).max(1_000).default(200),
-  WATCHER_IDLE_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+  WATCHER_IDLE_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  /** How often a standby watcher tries to take over. */
+  WATCHER_STANDBY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
+  /** Longest pause after repeated node or database errors. */
+  WATCHER_BACKOFF_MAX_MS: z.coerce.number().int().min(10).max(300_000).default(30_000),
   WATCHER_HEALTH_PORT: envPort.default(8788),
   WATCHER_HEALTH_HOST: envHost.default('127.0.0.1'),
   LOG_LEVEL: envLogLevel.default('info'),

@@ -74,9 +74,9 @@ const loop = createWatcherLoop({
   metrics,
   logger,
   idlePollMs: environment.WATCHER_IDLE_POLL_MS,
-  standbyPollMs: 2_000,
-  backoffMsMin: 200,
-  backoffMsMax: 30_000,
+  standbyPollMs: environment.WATCHER_STANDBY_POLL_MS,
+  backoffMsMin: Math.min(200, environment.WATCHER_BACKOFF_MAX_MS),
+  backoffMsMax: environment.WATCHER_BACKOFF_MAX_MS,
 });
 
 const healthApp = new Hono()
