@@ -19,7 +19,11 @@ beforeAll(async () => {
 });
 afterAll(async () => devnet?.close());
 
-async function startWatcherProcess(taskQueue: string, chainId: string): Promise<ChildProcess> {
+async function startWatcherProcess(
+  taskQueue: string,
+  chainId: string,
+  startBlock: number,
+): Promise<ChildProcess> {
   const { temporalAddress, temporalNamespace } = harnessContext();
   return spawn(process.execPath, ['services/watcher/src/main.ts'], {
     cwd: repositoryRoot,
@@ -32,7 +36,8 @@ async function startWatcherProcess(taskQueue: string, chainId: string): Promise<
       TEMPORAL_TASK_QUEUE: taskQueue,
       TRON_NODE_URLS: devnet.url,
       WATCHER_CHAIN_ID: chainId,
-      WATCHER_START_BLOCK: String(devnet.chain.headNumber + 1),
+      // One start block for every process: a process restarted before the first checkpoint must not skip ahead.
+      WATCHER_START_BLOCK: String(startBlock),
       WATCHER_IDLE_POLL_MS: '100',
       WATCHER_STANDBY_POLL_MS: '200',
       WATCHER_BACKOFF_MAX_MS: '1000',
@@ -56,12 +61,13 @@ describe('watcher processes killed at random', () => {
       Array.from({ length: 4 }, (_, index) => addresses.assign(`process-${index}`)),
     );
     const chainId = `processes-${uniqueSuffix()}`;
+    const startBlock = devnet.chain.headNumber + 1;
     const txIds: string[] = [];
     let kills = 0;
     await withTestWorker({ pool: database.pool, label: 'processes' }, async ({ taskQueue }) => {
       const watchers = [
-        await startWatcherProcess(taskQueue, chainId),
-        await startWatcherProcess(taskQueue, chainId),
+        await startWatcherProcess(taskQueue, chainId, startBlock),
+        await startWatcherProcess(taskQueue, chainId, startBlock),
       ];
       try {
         for (let round = 0; round < 30; round += 1) {
@@ -76,7 +82,7 @@ describe('watcher processes killed at random', () => {
             const victim = Math.floor(Math.random() * watchers.length);
             watchers[victim]!.kill('SIGKILL');
             kills += 1;
-            watchers[victim] = await startWatcherProcess(taskQueue, chainId);
+            watchers[victim] = await startWatcherProcess(taskQueue, chainId, startBlock);
           }
         }
         devnet.chain.produce(5);

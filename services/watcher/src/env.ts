@@ -41,7 +41,7 @@ export const watcherEnvironment = {
     .refine(isTronAddress, 'must be a TRON address')
     .default('TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t'),
   WATCHER_FINALITY: finalityRule.default({ kind: 'solidified' }),
-  /** Block to start from when there is no checkpoint yet; defaults to the node's current head. */
+  /** Block to start from when there is no checkpoint yet; required then (the watcher never guesses). */
   WATCHER_START_BLOCK: z.coerce.number().int().min(0).optional(),
   WATCHER_BATCH_BLOCKS: z.coerce.number().int().min(1).max(1_000).default(200),
   WATCHER_IDLE_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),

@@ -47,16 +47,25 @@ const source = createFailoverSource({
   coolDownMsMax: 60_000,
   onSwitch: (from, to, reason) => logger.warn({ from, to, reason }, 'switched TRON node'),
 });
-const startBlockNumber = environment.WATCHER_START_BLOCK ?? (await source.head()).number;
+const store = createDepositStore(pool, {
+  chain: environment.WATCHER_CHAIN_ID,
+  contract: environment.USDT_CONTRACT,
+  asset: 'USDT',
+});
+// With no checkpoint the watcher must be told where to start: guessing "the current head" would let a watcher that
+// restarts before its first checkpoint skip every block in between, and the deposits in them.
+const checkpoint = await store.loadCursor();
+if (!checkpoint && environment.WATCHER_START_BLOCK === undefined) {
+  logger.fatal('no checkpoint yet for this chain: set WATCHER_START_BLOCK to the first block to watch');
+  process.exit(78);
+}
+// With a checkpoint the start block is never used (the follower resumes from the checkpoint).
+const startBlockNumber = environment.WATCHER_START_BLOCK ?? checkpoint?.number ?? 0;
 const metrics = createWatcherMetrics();
 const loop = createWatcherLoop({
   follower: createFollower({
     source,
-    store: createDepositStore(pool, {
-      chain: environment.WATCHER_CHAIN_ID,
-      contract: environment.USDT_CONTRACT,
-      asset: 'USDT',
-    }),
+    store,
     addressBook: new AddressBook(createDepositAddressSource(pool)),
     finality: environment.WATCHER_FINALITY,
     startBlockNumber,
