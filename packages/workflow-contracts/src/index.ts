@@ -1,1 +1,2 @@
 export * from './deposit.ts';
+export * from './card.ts';

@@ -1,6 +1,41 @@
-// The worker's environment, parsed once at start-up.
-import { envHost, envHostPort, envLogLevel, envPort, envPostgresUrl, envRedisUrl } from '@cardgate/config';
+// The worker's environment, parsed once at start-up. Prices (fees, review minimum, FX rate and spread) have no
+// defaults: a deployment states them, and `npm run dev` and the tests pass their own.
+import {
+  envHost,
+  envHostPort,
+  envLogLevel,
+  envPort,
+  envPostgresUrl,
+  envRedisUrl,
+  envUrl,
+} from '@cardgate/config';
+import { parseMoney, parseRate, USDT, type Money } from '@cardgate/money';
 import { z } from 'zod';
+import type { MoneySettings } from './activities/index.ts';
+
+const usdtAmount = z.string().transform((value, context): Money => {
+  try {
+    return parseMoney(value, USDT, { allowZero: true });
+  } catch (error) {
+    context.addIssue({
+      code: 'custom',
+      message: error instanceof Error ? error.message : 'invalid USDT amount',
+    });
+    return z.NEVER;
+  }
+});
+const basisPoints = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,3}|10000)$/, 'must be whole basis points 0..10000')
+  .transform((value) => BigInt(value));
+const rate = z.string().refine((value) => {
+  try {
+    parseRate(value);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a positive decimal rate');
 
 export const workerEnvironment = {
   DATABASE_URL: envPostgresUrl,
@@ -11,4 +46,32 @@ export const workerEnvironment = {
   WORKER_HEALTH_PORT: envPort.default(8789),
   WORKER_HEALTH_HOST: envHost.default('127.0.0.1'),
   LOG_LEVEL: envLogLevel.default('info'),
+  CARD_PROVIDER_URL: envUrl,
+  CARD_PROVIDER_API_KEY: z.string().min(1),
+  CARD_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  DEPOSIT_FEE_FIXED_USDT: usdtAmount,
+  DEPOSIT_FEE_BPS: basisPoints,
+  DEPOSIT_REVIEW_BELOW_USDT: usdtAmount,
+  CARD_ISSUE_FEE_USDT: usdtAmount,
+  USDT_USD_RATE: rate,
+  FX_SPREAD_BPS: basisPoints,
 };
+
+export function moneySettingsFrom(environment: {
+  DEPOSIT_FEE_FIXED_USDT: Money;
+  DEPOSIT_FEE_BPS: bigint;
+  DEPOSIT_REVIEW_BELOW_USDT: Money;
+  CARD_ISSUE_FEE_USDT: Money;
+  USDT_USD_RATE: string;
+  FX_SPREAD_BPS: bigint;
+}): MoneySettings {
+  return {
+    deposit: {
+      feeFixed: environment.DEPOSIT_FEE_FIXED_USDT,
+      feeBasisPoints: environment.DEPOSIT_FEE_BPS,
+      reviewBelow: environment.DEPOSIT_REVIEW_BELOW_USDT,
+    },
+    cardIssueFee: environment.CARD_ISSUE_FEE_USDT,
+    fx: { usdtUsdRate: environment.USDT_USD_RATE, spreadBasisPoints: environment.FX_SPREAD_BPS },
+  };
+}

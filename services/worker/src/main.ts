@@ -4,10 +4,14 @@ import { NativeConnection, Runtime, makeTelemetryFilterString, DefaultLogger } f
 import { Redis } from 'ioredis';
 import { createLogger, loadEnvOrExit, onShutdown } from '@cardgate/config';
 import { createDatabasePool, pingDatabase } from '@cardgate/db';
+import { createHttpCardProvider } from '@cardgate/card-provider';
+import { createLedger } from '@cardgate/ledger';
+import { Queue } from 'bullmq';
 import { createHealthRoutes, serveApp } from '@cardgate/health';
 import { createActivities } from './activities/index.ts';
 import { createWorker } from './worker.ts';
-import { workerEnvironment } from './env.ts';
+import { moneySettingsFrom, workerEnvironment } from './env.ts';
+import { notificationQueueName } from './activities/notifications.ts';
 
 const environment = loadEnvOrExit(workerEnvironment);
 const logger = createLogger({ service: 'worker', level: environment.LOG_LEVEL });
@@ -22,12 +26,24 @@ const pool = await createDatabasePool({
 });
 const redis = new Redis(environment.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true });
 await redis.connect();
+const notifications = new Queue(notificationQueueName, { connection: redis });
 const connection = await NativeConnection.connect({ address: environment.TEMPORAL_ADDRESS });
 const worker = await createWorker({
   connection,
   namespace: environment.TEMPORAL_NAMESPACE,
   taskQueue: environment.TEMPORAL_TASK_QUEUE,
-  activities: createActivities({ pool, logger }),
+  activities: createActivities({
+    pool,
+    logger,
+    ledger: createLedger({ pool }),
+    provider: createHttpCardProvider({
+      baseUrl: environment.CARD_PROVIDER_URL,
+      apiKey: environment.CARD_PROVIDER_API_KEY,
+      timeoutMs: environment.CARD_PROVIDER_TIMEOUT_MS,
+    }),
+    notifications,
+    money: moneySettingsFrom(environment),
+  }),
 });
 
 const healthApp = new Hono().route(
@@ -56,6 +72,7 @@ onShutdown(
     await running;
     await healthServer.close();
     await connection.close();
+    await notifications.close();
     redis.disconnect();
     await pool.end();
     logger.info('worker stopped');

@@ -1,40 +1,85 @@
 // For tests: a real worker on the harness's Temporal server, on a task queue of its own, with a client beside it.
 // The worker polls only while `run` is in progress, and everything is closed afterwards, in the order Temporal needs
-// (the native connection only after the worker has stopped).
+// (the native connection only after the worker has stopped). Activities get the real ledger on the test database, a
+// BullMQ queue on the real Redis under the test's prefix, and the card provider the test passes (an HTTP adapter
+// pointed at a card sandbox) or one that refuses every call.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { createLogger, type Logger } from '@cardgate/config';
 import type { DatabasePool } from '@cardgate/db';
-import { harnessContext, testTaskQueue } from '@cardgate/test-harness';
-import { createActivities } from './activities/index.ts';
+import { createLedger, type Ledger } from '@cardgate/ledger';
+import { parseMoney, USDT } from '@cardgate/money';
+import type { CardProvider } from '@cardgate/card-provider';
+import { harnessContext, testRedisPrefix, testTaskQueue } from '@cardgate/test-harness';
+import { createActivities, type Activities, type MoneySettings } from './activities/index.ts';
+import { notificationQueueName } from './activities/notifications.ts';
 import { createWorker } from './worker.ts';
 
 export interface TestWorkerContext {
   readonly client: Client;
   readonly taskQueue: string;
+  readonly ledger: Ledger;
+  readonly notifications: Queue;
+}
+
+/** Prices the tests assume unless they pass their own: 0.5 USDT + 1% deposit fee, review below 5 USDT. */
+export const testMoneySettings: MoneySettings = {
+  deposit: { feeFixed: parseMoney('0.5', USDT), feeBasisPoints: 100n, reviewBelow: parseMoney('5', USDT) },
+  cardIssueFee: parseMoney('2', USDT),
+  fx: { usdtUsdRate: '0.9995', spreadBasisPoints: 150n },
+};
+
+const unconfiguredProvider = new Proxy({} as CardProvider, {
+  get: (_target, name) => () =>
+    Promise.reject(new Error(`no card provider configured for this test (${String(name)})`)),
+});
+
+export interface TestWorkerOptions {
+  readonly pool: DatabasePool;
+  readonly logger?: Logger;
+  readonly label?: string;
+  readonly provider?: CardProvider;
+  readonly money?: MoneySettings;
+  /** Replaces activities, to inject a fault into one step (a compensation that fails, a crash after a write). */
+  readonly overrideActivities?: (activities: Activities) => Partial<Activities>;
 }
 
 export async function withTestWorker<T>(
-  options: { pool: DatabasePool; logger?: Logger; label?: string },
+  options: TestWorkerOptions,
   run: (context: TestWorkerContext) => Promise<T>,
 ): Promise<T> {
-  const { temporalAddress, temporalNamespace } = harnessContext();
+  const { temporalAddress, temporalNamespace, redisUrl } = harnessContext();
   const taskQueue = testTaskQueue(options.label ?? 'worker');
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
   const connection = await Connection.connect({ address: temporalAddress });
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const notifications = new Queue(notificationQueueName, {
+    connection: redis,
+    prefix: testRedisPrefix('bull'),
+  });
+  const ledger = createLedger({ pool: options.pool });
   try {
+    const activities = createActivities({
+      pool: options.pool,
+      logger: options.logger ?? createLogger({ service: 'worker-test', level: 'silent' }),
+      ledger,
+      provider: options.provider ?? unconfiguredProvider,
+      notifications,
+      money: options.money ?? testMoneySettings,
+    });
     const worker = await createWorker({
       connection: nativeConnection,
       namespace: temporalNamespace,
       taskQueue,
-      activities: createActivities({
-        pool: options.pool,
-        logger: options.logger ?? createLogger({ service: 'worker-test', level: 'silent' }),
-      }),
+      activities: { ...activities, ...options.overrideActivities?.(activities) },
     });
     const client = new Client({ connection, namespace: temporalNamespace });
-    return await worker.runUntil(run({ client, taskQueue }));
+    return await worker.runUntil(run({ client, taskQueue, ledger, notifications }));
   } finally {
+    await notifications.close();
+    redis.disconnect();
     await connection.close();
     await nativeConnection.close();
   }

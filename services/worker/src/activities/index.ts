@@ -1,12 +1,34 @@
 // Activities are built by a factory from their dependencies, so tests pass real test resources and main.ts the
-// production ones.
+// production ones. Every activity's failures are mapped to Temporal failures in one place (failures.ts).
 import { sql, type DatabasePool } from '@cardgate/db';
 import type { Logger } from '@cardgate/config';
+import type { CardProvider } from '@cardgate/card-provider';
+import type { Ledger } from '@cardgate/ledger';
+import type { Money } from '@cardgate/money';
+import type { Queue } from 'bullmq';
 import { z } from 'zod';
+import type { DepositPricing } from '../domain/deposit-pricing.ts';
+import { createCardIssueActivities } from './card-issue.ts';
+import { createCardLoadActivities } from './card-load.ts';
+import { createCardTransactionActivities } from './card-transaction.ts';
+import { createAccountResolver } from './chart.ts';
+import { createDepositActivities } from './deposit.ts';
+import { mapFailures } from './failures.ts';
+import { createNotificationActivities } from './notifications.ts';
+
+export interface MoneySettings {
+  readonly deposit: DepositPricing;
+  readonly cardIssueFee: Money;
+  readonly fx: { readonly usdtUsdRate: string; readonly spreadBasisPoints: bigint };
+}
 
 export interface ActivityDependencies {
   readonly pool: DatabasePool;
   readonly logger: Logger;
+  readonly ledger: Ledger;
+  readonly provider: CardProvider;
+  readonly notifications: Queue;
+  readonly money: MoneySettings;
 }
 
 const heartbeatRow = z.object({ beat_at: z.string() });
@@ -19,8 +41,9 @@ export interface DepositReceipt {
 }
 
 export function createActivities(dependencies: ActivityDependencies) {
-  const { pool, logger } = dependencies;
-  return {
+  const { pool, logger, ledger, provider, money } = dependencies;
+  const accountIds = createAccountResolver(ledger);
+  return mapFailures({
     /** Upserts the service's heartbeat row and returns the stored time as ISO text. */
     async recordHeartbeat(service: string): Promise<string> {
       const row = await pool.one(sql.type(heartbeatRow)`
@@ -39,7 +62,20 @@ export function createActivities(dependencies: ActivityDependencies) {
         on conflict (tx_id, log_index) do nothing`);
       logger.info({ txId: receipt.txId, logIndex: receipt.logIndex }, 'deposit receipt recorded');
     },
-  };
+
+    ...createDepositActivities({ pool, ledger, accountIds, pricing: money.deposit, logger }),
+    ...createCardIssueActivities({
+      pool,
+      ledger,
+      accountIds,
+      provider,
+      issueFee: money.cardIssueFee,
+      logger,
+    }),
+    ...createCardLoadActivities({ pool, ledger, accountIds, provider, fx: money.fx, logger }),
+    ...createCardTransactionActivities({ pool, ledger, accountIds, logger }),
+    ...createNotificationActivities({ queue: dependencies.notifications }),
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

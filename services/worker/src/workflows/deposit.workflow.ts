@@ -1,30 +1,57 @@
 // One workflow per deposit, started or signalled by the watcher's outbox. It follows the deposit's state on chain
 // (seen, orphaned, seen again, final), ignoring repeated and stale events by their sequence, and acts only once the
-// deposit is final: an orphaned deposit never reaches the activities. Until the ledger credit lands, the final
-// action is recording the receipt.
-import { condition, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+// deposit is final: an orphaned deposit never reaches the activities. On final it credits the owner's USDT wallet
+// (fee to revenue) or holds it for an operator's review when it is below the minimum; if the owner has auto-load
+// on a card, it continues with a card load (a child workflow with the deposit's own load id); then it queues a
+// notification. Histories recorded before the credit existed replay through the `deposit-ledger-credit` patch.
 import {
+  condition,
+  defineQuery,
+  defineSignal,
+  executeChild,
+  patched,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  cardLoadWorkflowId,
   depositEventSignalName,
+  depositReviewSignalName,
   type DepositEvent,
   type DepositWorkflowInput,
 } from '@cardgate/workflow-contracts';
 import type { Activities } from '../activities/index.ts';
-import { shortActivity } from './timeouts.ts';
+import type { DepositCredit } from '../activities/deposit.ts';
+import { cardLoadWorkflow, type CardLoadResult } from './card-load.workflow.ts';
+import { ledgerActivity, shortActivity } from './timeouts.ts';
 
 export const depositEventSignal = defineSignal<[DepositEvent]>(depositEventSignalName);
+export const depositReviewSignal = defineSignal<[{ approve: boolean }]>(depositReviewSignalName);
+export const depositStateQuery = defineQuery<string>('depositState');
 
 const { recordDepositReceipt } = proxyActivities<Activities>(shortActivity);
+const { creditDeposit, decideHeldDeposit, findAutoLoadCard, queueNotification } =
+  proxyActivities<Activities>(ledgerActivity);
 
 export interface DepositWorkflowResult {
   readonly txId: string;
   readonly logIndex: number;
   readonly amountMinor: string;
   readonly eventsIgnored: number;
+  readonly credit?: DepositCredit;
+  readonly cardLoad?: CardLoadResult;
 }
+
+/** The load id of the card load a deposit continues into. */
+export const depositLoadId = (txId: string, logIndex: number): string => `dep-${txId}-${logIndex}`;
 
 export async function depositWorkflow(input: DepositWorkflowInput): Promise<DepositWorkflowResult> {
   let latest: DepositEvent | undefined;
   let eventsIgnored = 0;
+  let review: { approve: boolean } | undefined;
+  let state = 'waiting_for_final';
+  setHandler(depositStateQuery, () => state);
   setHandler(depositEventSignal, (event) => {
     const belongsHere = event.txId === input.txId && event.logIndex === input.logIndex;
     if (!belongsHere || (latest !== undefined && event.sequence <= latest.sequence)) {
@@ -32,6 +59,9 @@ export async function depositWorkflow(input: DepositWorkflowInput): Promise<Depo
       return;
     }
     latest = event;
+  });
+  setHandler(depositReviewSignal, (decision) => {
+    review ??= decision;
   });
   // An orphaned deposit waits here for as long as it takes: it may be re-included in a later block.
   await condition(() => latest?.event === 'final');
@@ -41,5 +71,58 @@ export async function depositWorkflow(input: DepositWorkflowInput): Promise<Depo
     logIndex: final.logIndex,
     workflowId: workflowInfo().workflowId,
   });
-  return { txId: final.txId, logIndex: final.logIndex, amountMinor: final.amountMinor, eventsIgnored };
+  const result = {
+    txId: final.txId,
+    logIndex: final.logIndex,
+    amountMinor: final.amountMinor,
+    eventsIgnored,
+  };
+  if (!patched('deposit-ledger-credit')) return result;
+
+  state = 'crediting';
+  let credit = await creditDeposit({
+    txId: final.txId,
+    logIndex: final.logIndex,
+    toAddress: final.to,
+    asset: final.asset,
+    amountMinor: final.amountMinor,
+  });
+  if (credit.status === 'held_for_review') {
+    state = 'held_for_review';
+    await queueNotification({
+      id: `deposit-held:${final.txId}:${final.logIndex}`,
+      userId: credit.userId,
+      kind: 'deposit_held',
+      data: { amountMinor: credit.grossMinor },
+    });
+    await condition(() => review !== undefined);
+    credit = await decideHeldDeposit({
+      txId: final.txId,
+      logIndex: final.logIndex,
+      userId: credit.userId,
+      approve: review!.approve,
+    });
+    if (!review!.approve) {
+      state = 'rejected';
+      return { ...result, credit };
+    }
+  }
+  state = 'credited';
+  await queueNotification({
+    id: `deposit-credited:${final.txId}:${final.logIndex}`,
+    userId: credit.userId,
+    kind: 'deposit_credited',
+    data: { grossMinor: credit.grossMinor, feeMinor: credit.feeMinor, netMinor: credit.netMinor },
+  });
+
+  const autoLoad = BigInt(credit.netMinor) > 0n ? await findAutoLoadCard({ userId: credit.userId }) : null;
+  if (!autoLoad) return { ...result, credit };
+  state = 'loading_card';
+  const loadId = depositLoadId(final.txId, final.logIndex);
+  const cardLoad = await executeChild(cardLoadWorkflow, {
+    workflowId: cardLoadWorkflowId(loadId),
+    args: [{ loadId, userId: credit.userId, cardId: autoLoad.cardId, amountUsdtMinor: credit.netMinor }],
+  });
+  state = `card_${cardLoad.status}`;
+  return { ...result, credit, cardLoad };
 }

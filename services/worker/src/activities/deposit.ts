@@ -1,0 +1,178 @@
+// The deposit flow's activities: credit a final deposit to its owner's USDT wallet (fee to revenue), or hold it for
+// review when it is below the minimum; release or reject a held one. Every ledger write carries an id derived from
+// the deposit (tx id, log index), so a retry, a crash or a repeated workflow can never credit twice.
+import { sql, type DatabasePool } from '@cardgate/db';
+import { AppError } from '@cardgate/errors';
+import type { Ledger, TransferRequest } from '@cardgate/ledger';
+import { parseMinorUnits, USDT } from '@cardgate/money';
+import type { Logger } from '@cardgate/config';
+import { z } from 'zod';
+import { priceDeposit, type DepositPricing } from '../domain/deposit-pricing.ts';
+import { chart, type AccountResolver } from './chart.ts';
+
+export interface DepositActivityDependencies {
+  readonly pool: DatabasePool;
+  readonly ledger: Ledger;
+  readonly accountIds: AccountResolver;
+  readonly pricing: DepositPricing;
+  readonly logger: Logger;
+}
+
+export interface CreditDepositInput {
+  readonly txId: string;
+  readonly logIndex: number;
+  readonly toAddress: string;
+  readonly asset: string;
+  readonly amountMinor: string;
+}
+
+export interface DepositCredit {
+  readonly userId: string;
+  readonly status: 'credited' | 'held_for_review';
+  readonly grossMinor: string;
+  readonly feeMinor: string;
+  readonly netMinor: string;
+}
+
+const ownerRow = z.object({ user_id: z.string() });
+
+export const depositTransferId = (txId: string, logIndex: number): string => `deposit:${txId}:${logIndex}`;
+
+export function createDepositActivities(dependencies: DepositActivityDependencies) {
+  const { pool, ledger, accountIds, pricing, logger } = dependencies;
+
+  async function ownerOf(address: string): Promise<string> {
+    const owner = await pool.maybeOneFirst(sql.type(ownerRow)`
+      select user_id from deposit_address where address_base58 = ${address} or address_hex = ${address}`);
+    if (owner === null)
+      throw new AppError('not_found', `no user owns deposit address ${address}`, {
+        reason: 'unknown_address',
+      });
+    return owner;
+  }
+
+  return {
+    /** Credits the deposit (or holds it for review); the same deposit again answers the same credit. */
+    async creditDeposit(input: CreditDepositInput): Promise<DepositCredit> {
+      if (input.asset !== USDT.code)
+        throw new AppError('invalid_input', `deposits of ${input.asset} are not credited`, {
+          reason: 'asset',
+        });
+      const gross = parseMinorUnits(input.amountMinor, USDT);
+      const userId = await ownerOf(input.toAddress);
+      const price = priceDeposit(gross, pricing);
+      const [treasury, wallet, fees] = await accountIds([
+        chart.treasury,
+        chart.wallet(userId),
+        chart.depositFees,
+      ]);
+      const id = depositTransferId(input.txId, input.logIndex);
+      const metadata = { txId: input.txId, logIndex: input.logIndex, userId };
+      const transfers: TransferRequest[] = price.heldForReview
+        ? [
+            // Visible to the user as a pending credit, not spendable until an operator releases it.
+            {
+              type: 'pending',
+              id,
+              code: 'deposit_review',
+              debitAccountId: treasury!,
+              creditAccountId: wallet!,
+              amount: gross,
+              metadata,
+            },
+          ]
+        : [
+            {
+              type: 'posted',
+              id,
+              code: 'deposit',
+              debitAccountId: treasury!,
+              creditAccountId: wallet!,
+              amount: gross,
+              metadata,
+            },
+            ...(price.fee.minor > 0n
+              ? [
+                  {
+                    type: 'posted',
+                    id: `${id}:fee`,
+                    code: 'deposit_fee',
+                    debitAccountId: wallet!,
+                    creditAccountId: fees!,
+                    amount: price.fee,
+                    metadata,
+                  } satisfies TransferRequest,
+                ]
+              : []),
+          ];
+      const results = await ledger.submit(transfers);
+      logger.info(
+        {
+          txId: input.txId,
+          logIndex: input.logIndex,
+          userId,
+          status: results[0]?.status,
+          heldForReview: price.heldForReview,
+        },
+        'deposit credited',
+      );
+      return {
+        userId,
+        status: price.heldForReview ? 'held_for_review' : 'credited',
+        grossMinor: gross.minor.toString(),
+        feeMinor: (price.heldForReview ? 0n : price.fee.minor).toString(),
+        netMinor: (price.heldForReview ? gross.minor : price.net.minor).toString(),
+      };
+    },
+
+    /** An operator's decision on a held deposit: release it (minus the fee) into the wallet, or reject it. */
+    async decideHeldDeposit(input: {
+      txId: string;
+      logIndex: number;
+      userId: string;
+      approve: boolean;
+    }): Promise<DepositCredit> {
+      const id = depositTransferId(input.txId, input.logIndex);
+      const held = await ledger.transferById(id);
+      if (!held || held.kind !== 'pending')
+        throw new AppError('conflict', `deposit ${id} is not held for review`, { reason: 'not_held' });
+      const gross = parseMinorUnits(held.amountMinor.toString(), USDT);
+      if (!input.approve) {
+        await ledger.submit([
+          { type: 'void_pending', id: `${id}:reject`, code: 'deposit_rejected', pendingId: id },
+        ]);
+        return {
+          userId: input.userId,
+          status: 'held_for_review',
+          grossMinor: gross.minor.toString(),
+          feeMinor: '0',
+          netMinor: '0',
+        };
+      }
+      const price = priceDeposit(gross, pricing);
+      const [wallet, fees] = await accountIds([chart.wallet(input.userId), chart.depositFees]);
+      await ledger.submit([
+        { type: 'post_pending', id: `${id}:release`, code: 'deposit_released', pendingId: id },
+        ...(price.fee.minor > 0n
+          ? [
+              {
+                type: 'posted',
+                id: `${id}:fee`,
+                code: 'deposit_fee',
+                debitAccountId: wallet!,
+                creditAccountId: fees!,
+                amount: price.fee,
+              } satisfies TransferRequest,
+            ]
+          : []),
+      ]);
+      return {
+        userId: input.userId,
+        status: 'credited',
+        grossMinor: gross.minor.toString(),
+        feeMinor: price.fee.minor.toString(),
+        netMinor: price.net.minor.toString(),
+      };
+    },
+  };
+}

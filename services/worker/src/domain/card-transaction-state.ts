@@ -1,0 +1,94 @@
+// The ledger effect of one card transaction, as a function of the set of its events (domain.md's table), so the
+// result does not depend on the order in which events arrive or on how often one repeats. Deterministic and free of
+// Node built-ins: the per-transaction workflow imports it. Amounts are bigint minor units of the card currency.
+import type { CardTransactionEvent } from '@cardgate/workflow-contracts';
+
+export interface CardTransactionTarget {
+  /** What the card should have on hold for this transaction. */
+  readonly holdMinor: bigint;
+  /** Debits posted to the card for this transaction, in total. */
+  readonly debitedMinor: bigint;
+  /** Credits posted to the card for this transaction, in total. */
+  readonly creditedMinor: bigint;
+}
+
+const approved = (event: CardTransactionEvent): boolean => event.result === 'APPROVED';
+
+export function targetOf(
+  events: readonly CardTransactionEvent[],
+  options: { readonly expired: boolean },
+): CardTransactionTarget {
+  // The authorized total is set by the authorization and moved by each advice: the latest by sequence counts.
+  let authorized = 0n;
+  let authorizedSequence = 0;
+  let reversed = 0n;
+  let cleared = 0n;
+  let debited = 0n;
+  let credited = 0n;
+  let expired = options.expired;
+  for (const event of events) {
+    const amount = BigInt(event.amountMinor);
+    switch (event.kind) {
+      case 'AUTHORIZATION':
+      case 'AUTHORIZATION_ADVICE':
+        if (approved(event) && event.sequence > authorizedSequence) {
+          authorized = amount;
+          authorizedSequence = event.sequence;
+        }
+        break;
+      case 'AUTHORIZATION_REVERSAL':
+        reversed += amount;
+        break;
+      case 'AUTHORIZATION_EXPIRY':
+        expired = true;
+        break;
+      case 'CLEARING':
+        cleared += amount;
+        debited += amount;
+        break;
+      case 'FINANCIAL_AUTHORIZATION':
+        if (approved(event)) debited += amount;
+        break;
+      case 'RETURN_REVERSAL':
+        debited += amount;
+        break;
+      case 'RETURN':
+        credited += amount;
+        break;
+    }
+  }
+  const open = authorized - reversed - cleared;
+  return { holdMinor: expired || open < 0n ? 0n : open, debitedMinor: debited, creditedMinor: credited };
+}
+
+/** MCCs whose authorizations stay open 30 days: hotels, car rental, mail order, cruises (domain.md). */
+export function authorizationLifetimeDays(mcc: string | null): number {
+  if (mcc === null || !/^[0-9]{4}$/.test(mcc)) return 7;
+  const code = Number(mcc);
+  const long =
+    (code >= 3501 && code <= 3790) ||
+    code === 7011 ||
+    (code >= 3351 && code <= 3441) ||
+    (code >= 5960 && code <= 5969) ||
+    code === 4411;
+  return long ? 30 : 7;
+}
+
+/** When the open hold of this transaction expires: its first approved authorization's (or advice's) time plus the lifetime. */
+export function holdExpiresAtMs(
+  events: readonly CardTransactionEvent[],
+  lifetimeOverrideMs?: number,
+): number | null {
+  let first: CardTransactionEvent | undefined;
+  for (const event of events)
+    if (
+      (event.kind === 'AUTHORIZATION' || event.kind === 'AUTHORIZATION_ADVICE') &&
+      approved(event) &&
+      (!first || event.sequence < first.sequence)
+    )
+      first = event;
+  if (!first) return null;
+  return (
+    Date.parse(first.occurredAt) + (lifetimeOverrideMs ?? authorizationLifetimeDays(first.mcc) * 86_400_000)
+  );
+}

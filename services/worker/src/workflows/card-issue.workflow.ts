@@ -1,0 +1,97 @@
+// One card issue: hold the issuance fee, create the card at the provider (the card id is the idempotency key, so a
+// repeat returns the same card), then post the fee and open the card; a definite refusal voids the fee instead.
+import {
+  condition,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  sleep,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.ts';
+import { compensateOrStop, type CompensationState } from './compensation.ts';
+import { failureMessage, isDefiniteRefusal } from './failure-kinds.ts';
+import { ledgerActivity, providerActivity } from './timeouts.ts';
+
+const { beginCardIssue, completeCardIssue, failCardIssue, queueNotification } =
+  proxyActivities<Activities>(ledgerActivity);
+const { createProviderCard } = proxyActivities<Activities>(providerActivity);
+
+export interface CardIssueWorkflowInput {
+  readonly cardId: string;
+  readonly userId: string;
+  /** Deposits of this user continue into this card. */
+  readonly autoLoad: boolean;
+}
+
+export type CardIssueResult =
+  | {
+      readonly status: 'issued';
+      readonly cardId: string;
+      readonly providerToken: string;
+      readonly lastFour: string;
+    }
+  | { readonly status: 'rejected' | 'failed'; readonly cardId: string; readonly reason: string };
+
+export const cardIssueStateQuery = defineQuery<CompensationState>('cardIssueState');
+/** After the provider stayed silent for all rounds, an operator lets the workflow try another set of rounds. */
+export const retryCardIssueSignal = defineSignal('retryCardIssue');
+
+const createRoundsMax = 20;
+
+export async function cardIssueWorkflow(input: CardIssueWorkflowInput): Promise<CardIssueResult> {
+  const state: CompensationState = { status: 'charging_fee' };
+  setHandler(cardIssueStateQuery, () => state);
+  try {
+    await beginCardIssue(input);
+  } catch (error) {
+    if (!isDefiniteRefusal(error)) throw error;
+    state.status = 'rejected';
+    return { status: 'rejected', cardId: input.cardId, reason: failureMessage(error) };
+  }
+
+  let retryRequested = false;
+  setHandler(retryCardIssueSignal, () => {
+    retryRequested = true;
+  });
+  let refusal: string | undefined;
+  let created: { providerToken: string; lastFour: string } | undefined;
+  // Creation is idempotent by the card id: an unknown outcome is settled by repeating it, with growing pauses. The
+  // card may exist at the provider even when no answer came, so silence is never treated as a refusal: after the
+  // rounds, the workflow waits for an operator instead of voiding the fee.
+  for (let set = 1; set <= 100 && !created && !refusal; set += 1) {
+    state.status = 'creating';
+    for (let round = 1; round <= createRoundsMax && !created && !refusal; round += 1) {
+      try {
+        created = await createProviderCard({ cardId: input.cardId });
+      } catch (error) {
+        if (isDefiniteRefusal(error)) refusal = failureMessage(error);
+        else {
+          state.lastError = failureMessage(error);
+          await sleep(Math.min(2 ** round * 1_000, 5 * 60_000));
+        }
+      }
+    }
+    if (!created && !refusal) {
+      state.status = 'needs_operator';
+      retryRequested = false;
+      await condition(() => retryRequested);
+    }
+  }
+  if (created) {
+    await completeCardIssue({ ...input, providerToken: created.providerToken });
+    state.status = 'issued';
+    await queueNotification({
+      id: `card-issued:${input.cardId}`,
+      userId: input.userId,
+      kind: 'card_issued',
+      data: { cardId: input.cardId, lastFour: created.lastFour },
+    });
+    return { status: 'issued', cardId: input.cardId, ...created };
+  }
+  const reason = refusal ?? 'the provider never answered';
+  state.status = 'voiding_fee';
+  await compensateOrStop(state, () => failCardIssue({ cardId: input.cardId, reason }));
+  state.status = 'failed';
+  return { status: 'failed', cardId: input.cardId, reason };
+}

@@ -1,0 +1,97 @@
+// One workflow per provider transaction. It collects the transaction's events (signals from the API, and on start
+// the events already stored), computes the ledger target from the whole set (order and repeats do not matter), has
+// the ledger moved to it, and keeps a Temporal timer for the hold's expiry (7 days, 30 for the listed MCCs). After
+// a quiet period with no hold left it completes; a later event starts a new run that resumes from the stored events
+// and from what the ledger already holds for the transaction.
+import {
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import {
+  cardTransactionEventSignalName,
+  type CardTransactionEvent,
+  type CardTransactionWorkflowInput,
+} from '@cardgate/workflow-contracts';
+import type { Activities } from '../activities/index.ts';
+import type { AppliedCardTransaction } from '../activities/card-transaction.ts';
+import { holdExpiresAtMs, targetOf } from '../domain/card-transaction-state.ts';
+import { ledgerActivity } from './timeouts.ts';
+
+const { loadCardTransaction, applyCardTransaction } = proxyActivities<Activities>(ledgerActivity);
+
+export const cardTransactionEventSignal = defineSignal<[CardTransactionEvent]>(
+  cardTransactionEventSignalName,
+);
+export const cardTransactionStateQuery = defineQuery<AppliedCardTransaction | null>('cardTransactionState');
+
+export interface CardTransactionWorkflowOptions extends CardTransactionWorkflowInput {
+  /** Replaces the 7/30-day authorization lifetime (development and tests only). */
+  readonly holdLifetimeOverrideMs?: number;
+  /** How long the workflow waits for more events once nothing is on hold. */
+  readonly quietPeriodMs?: number;
+}
+
+const quietPeriodMsDefault = 45 * 86_400_000;
+/** Wake-ups per run; beyond it the run continues as new (events are reloaded from the database). */
+const stepsPerRunMax = 200;
+
+export async function cardTransactionWorkflow(
+  input: CardTransactionWorkflowOptions,
+): Promise<AppliedCardTransaction> {
+  const events = new Map<string, CardTransactionEvent>();
+  let changed = false;
+  let applied: AppliedCardTransaction | null = null;
+  setHandler(cardTransactionStateQuery, () => applied);
+  setHandler(cardTransactionEventSignal, (event) => {
+    if (event.providerTransactionId !== input.providerTransactionId || events.has(event.eventId)) return;
+    events.set(event.eventId, event);
+    changed = true;
+  });
+
+  const stored = await loadCardTransaction({ providerTransactionId: input.providerTransactionId });
+  for (const event of stored.events) if (!events.has(event.eventId)) events.set(event.eventId, event);
+  let expired = stored.expired;
+
+  for (let step = 1; step <= stepsPerRunMax; step += 1) {
+    changed = false;
+    const all = [...events.values()];
+    const target = targetOf(all, { expired });
+    const targetText = {
+      holdMinor: target.holdMinor.toString(),
+      debitedMinor: target.debitedMinor.toString(),
+      creditedMinor: target.creditedMinor.toString(),
+    };
+    const same =
+      applied !== null &&
+      applied.holdMinor === targetText.holdMinor &&
+      applied.debitedMinor === targetText.debitedMinor &&
+      applied.creditedMinor === targetText.creditedMinor &&
+      applied.expired === expired;
+    if (!same)
+      applied = await applyCardTransaction({
+        providerTransactionId: input.providerTransactionId,
+        cardToken: input.cardToken,
+        target: targetText,
+        expired,
+      });
+
+    const expiresAtMs = target.holdMinor > 0n ? holdExpiresAtMs(all, input.holdLifetimeOverrideMs) : null;
+    const waitMs =
+      expiresAtMs !== null
+        ? Math.max(0, expiresAtMs - Date.now())
+        : (input.quietPeriodMs ?? quietPeriodMsDefault);
+    if (expiresAtMs !== null && waitMs === 0) {
+      expired = true;
+      continue;
+    }
+    const woken = await condition(() => changed, waitMs);
+    if (woken) continue;
+    if (expiresAtMs === null) return applied!; // quiet, nothing on hold: done
+    expired = true; // the hold outlived its authorization: release what is left
+  }
+  return continueAsNew<typeof cardTransactionWorkflow>(input);
+}
