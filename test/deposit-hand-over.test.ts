@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { sql } from '@cardgate/db';
-import { depositWorkflowId } from '@cardgate/workflow-contracts';
+import { depositReviewSignalName, depositWorkflowId } from '@cardgate/workflow-contracts';
 import { recordHistoryIfAsked, uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
 import { withTestWorker } from '../services/worker/src/testing.ts';
 import { AddressBook } from '../services/watcher/src/address-book.ts';
@@ -15,7 +15,8 @@ import { createTemporalHandOver } from '../services/watcher/src/temporal-hand-ov
 import { ScriptedChain } from '../services/watcher/src/testing/scripted-chain.ts';
 
 const database = useTestDatabase();
-const ourAddress = 'TOurDepositAddress000000000000002';
+const ourAddress = 'TQurDepositAddress2222222222222222';
+const noRows = z.object({});
 const receiptCount = z.object({ count: z.bigint() });
 
 function txId(): string {
@@ -27,6 +28,9 @@ describe('outbox hand-over to Temporal', () => {
     const kept = { txId: txId(), logIndex: 0, from: 'TSender', to: ourAddress, amountMinor: 12_500_000n };
     const second = { ...kept, logIndex: 1, amountMinor: 1n };
     const orphan = { txId: txId(), logIndex: 0, from: 'TSender', to: ourAddress, amountMinor: 3_000_000n };
+    await database.pool.query(sql.type(noRows)`
+      insert into deposit_address (user_id, chain_account, derivation_index, address_base58, address_hex)
+      values ('hand-over-user', 0, 0, ${ourAddress}, ${'41' + 'ab'.repeat(20)})`);
     await withTestWorker({ pool: database.pool, label: 'deposit' }, async ({ client, taskQueue }) => {
       const chain = new ScriptedChain(3);
       const follower = createFollower({
@@ -68,10 +72,18 @@ describe('outbox hand-over to Temporal', () => {
         await dispatcher.dispatchOnce();
 
         const keptResult = await client.workflow.getHandle(depositWorkflowId(kept.txId, 0)).result();
-        const secondResult = await client.workflow.getHandle(depositWorkflowId(kept.txId, 1)).result();
-        expect(keptResult).toMatchObject({ amountMinor: '12500000' });
-        expect(secondResult).toMatchObject({ amountMinor: '1' });
-        await recordHistoryIfAsked(depositWorkflowId(kept.txId, 0), 'deposit-final-with-repeats');
+        expect(keptResult).toMatchObject({ amountMinor: '12500000', credit: { status: 'credited' } });
+        // One micro-USDT is below the review minimum: held until an operator decides, then credited.
+        const secondHandle = client.workflow.getHandle(depositWorkflowId(kept.txId, 1));
+        await expect
+          .poll(() => secondHandle.query<string>('depositState'), { timeout: 10_000 })
+          .toBe('held_for_review');
+        await secondHandle.signal(depositReviewSignalName, { approve: true });
+        expect(await secondHandle.result()).toMatchObject({
+          amountMinor: '1',
+          credit: { status: 'credited' },
+        });
+        await recordHistoryIfAsked(depositWorkflowId(kept.txId, 0), 'deposit-credited-with-repeats');
         const orphanDescription = await client.workflow
           .getHandle(depositWorkflowId(orphan.txId, 0))
           .describe();

@@ -1,0 +1,300 @@
+// The sandbox's HTTP face (API.md): the Lithic-style /v1 API behind an API key (cards, loads, transactions,
+// simulate endpoints), idempotency keys, fault injection on /v1, and the /admin API tests use to steer it.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { faultsPatchSchema, type FaultsPatch, type SandboxFaults } from './faults.ts';
+import { parseAmountText } from './money-text.ts';
+import { hashRequest, SandboxError, SandboxState, type SimulateOutcome } from './state.ts';
+import type { ReleaseOrder, WebhookSender, WebhookStats } from './webhook-sender.ts';
+
+export const bodyBytesMax = 64 * 1024;
+
+/** With @hono/node-server the Node request is in `c.env.incoming`; through `app.request()` there is none. */
+export interface SandboxBindings {
+  readonly incoming?: { readonly socket?: { destroy: () => void } };
+}
+
+export interface SandboxSummary {
+  readonly cards: number;
+  readonly loads: number;
+  readonly transactions: number;
+  readonly webhooks: WebhookStats;
+  readonly faults: SandboxFaults;
+}
+
+export interface SandboxAppDependencies {
+  readonly apiKey: string;
+  readonly state: SandboxState;
+  readonly faults: SandboxFaults;
+  readonly webhooks: WebhookSender;
+  readonly setFaults: (patch: FaultsPatch) => SandboxFaults;
+  /** Clears every fault and releases held webhooks in order; answers how many were released. */
+  readonly clearFaults: () => number;
+  readonly summary: () => SandboxSummary;
+}
+
+type SandboxContext = Context<{ Bindings: SandboxBindings }>;
+
+const idempotencyKeyPattern = /^[A-Za-z0-9:._-]{1,128}$/;
+
+/** An amount string parsed to bigint; a number, sign, decimal point, leading zero or > 12 digits is refused. */
+const amount = z.unknown().transform((value, context) => {
+  const parsed = parseAmountText(value);
+  if (parsed === undefined) {
+    context.addIssue({ code: 'custom', message: 'amount must be a string of integer minor units' });
+    return z.NEVER;
+  }
+  return parsed;
+});
+const token = z.string().min(1).max(64);
+const descriptor = z.string().min(1).max(128);
+
+const schemas = {
+  createCard: z.object({ type: z.literal('VIRTUAL'), memo: z.string().max(64).optional() }),
+  patchCard: z.object({ state: z.enum(['OPEN', 'PAUSED', 'CLOSED']) }),
+  load: z.object({ amount, currency: z.literal('USD') }),
+  authorize: z.object({
+    card_token: token,
+    amount,
+    descriptor,
+    mcc: z
+      .string()
+      .regex(/^[0-9]{4}$/)
+      .optional(),
+    merchant_amount: amount.optional(),
+    merchant_currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .optional(),
+  }),
+  advice: z.object({ token, amount }),
+  clearing: z.object({ token, amount: amount.optional() }),
+  void: z.object({
+    token,
+    amount: amount.optional(),
+    type: z.enum(['AUTHORIZATION_REVERSAL', 'AUTHORIZATION_EXPIRY']),
+  }),
+  newTransaction: z.object({ card_token: token, amount, descriptor }),
+  returnReversal: z.object({ token }),
+  release: z.object({ order: z.enum(['fifo', 'reverse']).default('fifo') }),
+};
+
+function validate<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.at(-1);
+  const where = issue?.path.join('.') || 'body';
+  if (typeof field === 'string' && field.endsWith('amount'))
+    throw new SandboxError(400, 'invalid_amount', `${where}: must be a string of integer minor units`);
+  throw new SandboxError(400, 'invalid_request', `${where}: ${issue?.message ?? 'invalid'}`);
+}
+
+async function readJson(context: SandboxContext, optional = false): Promise<unknown> {
+  const text = await context.req.text();
+  if (text.length === 0 && optional) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new SandboxError(400, 'invalid_request', 'the body must be JSON');
+  }
+}
+
+function idempotencyKeyOf(context: SandboxContext): string {
+  const key = context.req.header('idempotency-key');
+  if (key === undefined || !idempotencyKeyPattern.test(key))
+    throw new SandboxError(
+      400,
+      'invalid_request',
+      'an Idempotency-Key header of 1-128 characters [A-Za-z0-9:._-] is required',
+    );
+  return key;
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+export function createSandboxApp(dependencies: SandboxAppDependencies) {
+  const { state, faults, webhooks } = dependencies;
+  const apiKeyDigest = digest(dependencies.apiKey);
+  const app = new Hono<{ Bindings: SandboxBindings }>();
+
+  app.onError((error, context) => {
+    if (error instanceof SandboxError)
+      return context.json({ error: error.code, message: error.message }, error.status);
+    return context.json({ error: 'internal', message: 'the sandbox failed' }, 500);
+  });
+  app.notFound((context) => context.json({ error: 'not_found', message: 'no such route' }, 404));
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: bodyBytesMax,
+      onError: (context) =>
+        context.json({ error: 'payload_too_large', message: `bodies are at most ${bodyBytesMax} bytes` }, 413),
+    }),
+  );
+
+  app.use('/v1/*', async (context, next) => {
+    if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+    const given = context.req.header('authorization');
+    // Compared as digests, in constant time, so the key's length and prefix do not leak through timing.
+    if (given === undefined || !timingSafeEqual(digest(given), apiKeyDigest))
+      return context.json({ error: 'unauthorized', message: 'a valid API key is required' }, 401);
+    if (faults.failNext > 0 && !context.req.path.startsWith('/v1/simulate/')) {
+      faults.failNext -= 1;
+      return context.json(
+        { error: 'injected_failure', message: 'fault injection: this request had no effect' },
+        faults.failStatus as 503,
+      );
+    }
+    await next();
+  });
+
+  // --- cards -------------------------------------------------------------------------------------------------------
+
+  app.post('/v1/cards', async (context) => {
+    const key = idempotencyKeyOf(context);
+    const body = validate(schemas.createCard, await readJson(context));
+    const bodyHash = hashRequest('POST /v1/cards', body);
+    const earlier = state.checkIdempotency('cards', key, bodyHash);
+    if (earlier.kind === 'replay') return context.json(earlier.response, 200);
+    const card = state.createCard({ memo: body.memo });
+    const view = state.cardView(card.token);
+    state.rememberIdempotency('cards', key, bodyHash, view);
+    return context.json(view, 201);
+  });
+
+  app.get('/v1/cards/:token', (context) => context.json(state.cardView(context.req.param('token'))));
+
+  app.patch('/v1/cards/:token', async (context) => {
+    const body = validate(schemas.patchCard, await readJson(context));
+    const card = state.setCardState(context.req.param('token'), body.state);
+    return context.json(state.cardView(card.token));
+  });
+
+  app.get('/v1/cards/:token/transactions', (context) =>
+    context.json({
+      data: state.transactionsOf(context.req.param('token')).map((item) => SandboxState.transactionView(item)),
+    }),
+  );
+
+  // --- loads -------------------------------------------------------------------------------------------------------
+
+  app.post('/v1/cards/:token/loads', async (context) => {
+    const key = idempotencyKeyOf(context);
+    const cardToken = context.req.param('token');
+    const body = validate(schemas.load, await readJson(context));
+    const bodyHash = hashRequest('POST /v1/cards/{token}/loads', { card_token: cardToken, ...body });
+    const earlier = state.checkIdempotency('loads', key, bodyHash);
+    let response: unknown;
+    let status: 200 | 201;
+    if (earlier.kind === 'replay') {
+      response = earlier.response;
+      status = 200;
+    } else {
+      if (body.amount <= 0n) throw new SandboxError(400, 'invalid_amount', 'a load must be positive');
+      response = SandboxState.loadView(state.load(cardToken, body.amount, key));
+      state.rememberIdempotency('loads', key, bodyHash, response);
+      status = 201;
+    }
+    if (faults.loseLoadResponseNext > 0) {
+      faults.loseLoadResponseNext -= 1;
+      const socket = context.env?.incoming?.socket;
+      if (socket) {
+        // The load took effect; the client never hears so.
+        socket.destroy();
+        return new Response(null, { status: 204 });
+      }
+      // No socket to drop (app.request() in tests): the nearest equivalent, a 5xx after the effect.
+      return context.json({ error: 'response_lost', message: 'fault injection: the load took effect' }, 502);
+    }
+    return context.json(response, status);
+  });
+
+  app.get('/v1/loads', (context) => {
+    const key = context.req.query('idempotency_key');
+    if (key === undefined || !idempotencyKeyPattern.test(key))
+      throw new SandboxError(400, 'invalid_request', 'the idempotency_key query parameter is required');
+    return context.json(SandboxState.loadView(state.loadByIdempotencyKey(key)));
+  });
+
+  // --- simulate ----------------------------------------------------------------------------------------------------
+
+  const answer = (context: SandboxContext, outcome: SimulateOutcome) => {
+    webhooks.send(outcome.event);
+    return context.json({
+      token: outcome.transaction.token,
+      result: outcome.transaction.result,
+      event_id: outcome.event.event_id,
+    });
+  };
+
+  app.post('/v1/simulate/authorize', async (context) => {
+    const body = validate(schemas.authorize, await readJson(context));
+    return answer(
+      context,
+      state.authorize(body.card_token, body.amount, {
+        descriptor: body.descriptor,
+        mcc: body.mcc,
+        merchantAmount: body.merchant_amount,
+        merchantCurrency: body.merchant_currency,
+      }),
+    );
+  });
+  app.post('/v1/simulate/authorization_advice', async (context) => {
+    const body = validate(schemas.advice, await readJson(context));
+    return answer(context, state.authorizationAdvice(body.token, body.amount));
+  });
+  app.post('/v1/simulate/clearing', async (context) => {
+    const body = validate(schemas.clearing, await readJson(context));
+    return answer(context, state.clearing(body.token, body.amount));
+  });
+  app.post('/v1/simulate/void', async (context) => {
+    const body = validate(schemas.void, await readJson(context));
+    return answer(context, state.void(body.token, body.type, body.amount));
+  });
+  app.post('/v1/simulate/return', async (context) => {
+    const body = validate(schemas.newTransaction, await readJson(context));
+    return answer(context, state.return(body.card_token, body.amount, body.descriptor));
+  });
+  app.post('/v1/simulate/return_reversal', async (context) => {
+    const body = validate(schemas.returnReversal, await readJson(context));
+    return answer(context, state.returnReversal(body.token));
+  });
+  app.post('/v1/simulate/financial_authorization', async (context) => {
+    const body = validate(schemas.newTransaction, await readJson(context));
+    return answer(context, state.financialAuthorization(body.card_token, body.amount, body.descriptor));
+  });
+  app.post('/v1/simulate/force_post', async (context) => {
+    const body = validate(schemas.newTransaction, await readJson(context));
+    return answer(context, state.forcePost(body.card_token, body.amount, body.descriptor));
+  });
+
+  // --- admin (no API key; development and tests only) --------------------------------------------------------------
+
+  app.post('/admin/faults', async (context) => {
+    const patch = validate(faultsPatchSchema, await readJson(context));
+    return context.json({ faults: dependencies.setFaults(patch) });
+  });
+  app.delete('/admin/faults', (context) => {
+    const released = dependencies.clearFaults();
+    return context.json({ faults, released });
+  });
+  app.post('/admin/webhooks/release', async (context) => {
+    const body = validate(schemas.release, await readJson(context, true));
+    const order: ReleaseOrder = body.order;
+    return context.json({ released: webhooks.release(order) });
+  });
+  app.get('/admin/state', (context) => context.json(dependencies.summary()));
+
+  app.get('/health', (context) => context.json({ status: 'ok' }));
+
+  return app;
+}
+
+export type SandboxApp = ReturnType<typeof createSandboxApp>;

@@ -1,0 +1,128 @@
+// The card sandbox assembled: in-memory state, the webhook sender, fault settings and the HTTP app, plus
+// `startCardSandbox` to serve it on a port (0 picks a free one) for tests and `npm run dev`.
+import { serveApp, type RunningServer } from '@cardgate/health';
+import { createSandboxApp, type SandboxApp, type SandboxSummary } from './app.ts';
+import { applyFaults, noFaults, type FaultsPatch, type SandboxFaults } from './faults.ts';
+import { SandboxState } from './state.ts';
+import { WebhookSender, type ReleaseOrder, type WebhookStats } from './webhook-sender.ts';
+
+export interface CardSandboxOptions {
+  readonly apiKey: string;
+  /** Where webhooks go; without one, events are recorded on their transactions but not delivered. */
+  readonly webhookUrl?: string;
+  /** `whsec_<base64>`, as Standard Webhooks spells it. */
+  readonly webhookSecret: string;
+  readonly now?: () => Date;
+  /** Used to deliver webhooks. */
+  readonly fetch?: typeof fetch;
+  /** Webhook retry pacing (defaults: 50 ms doubling to 2 s, 6 attempts, 5 s per attempt). */
+  readonly webhookBackoffMsMin?: number;
+  readonly webhookBackoffMsMax?: number;
+  readonly webhookAttemptsMax?: number;
+  readonly webhookTimeoutMs?: number;
+}
+
+export interface CardSandbox {
+  readonly app: SandboxApp;
+  readonly state: SandboxState;
+  readonly faults: {
+    /** Merges `patch` into the current faults and answers the result. */
+    set(patch: FaultsPatch): SandboxFaults;
+    /** Clears every fault and releases held webhooks in order; answers how many were released. */
+    clear(): number;
+    readonly current: Readonly<SandboxFaults>;
+  };
+  readonly webhooks: {
+    idle(timeoutMs?: number): Promise<void>;
+    release(order?: ReleaseOrder): number;
+    setUrl(url: string | undefined): void;
+    readonly stats: WebhookStats;
+  };
+  /** The same figures as GET /admin/state. */
+  readonly summary: SandboxSummary;
+  stop(): Promise<void>;
+}
+
+export function createCardSandbox(options: CardSandboxOptions): CardSandbox {
+  if (!options.apiKey) throw new Error('card sandbox: apiKey must not be empty');
+  const now = options.now ?? (() => new Date());
+  const state = new SandboxState(now);
+  const faults = noFaults();
+  const sender = new WebhookSender({
+    secret: options.webhookSecret,
+    url: options.webhookUrl,
+    faults,
+    now,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.webhookBackoffMsMin === undefined ? {} : { backoffMsMin: options.webhookBackoffMsMin }),
+    ...(options.webhookBackoffMsMax === undefined ? {} : { backoffMsMax: options.webhookBackoffMsMax }),
+    ...(options.webhookAttemptsMax === undefined ? {} : { attemptsMax: options.webhookAttemptsMax }),
+    ...(options.webhookTimeoutMs === undefined ? {} : { timeoutMs: options.webhookTimeoutMs }),
+  });
+
+  const setFaults = (patch: FaultsPatch): SandboxFaults => {
+    applyFaults(faults, patch);
+    return { ...faults };
+  };
+  const clearFaults = (): number => {
+    Object.assign(faults, noFaults());
+    return sender.release('fifo');
+  };
+  const summary = (): SandboxSummary => ({ ...state.counts, webhooks: sender.stats, faults: { ...faults } });
+
+  const app = createSandboxApp({
+    apiKey: options.apiKey,
+    state,
+    faults,
+    webhooks: sender,
+    setFaults,
+    clearFaults,
+    summary,
+  });
+
+  return {
+    app,
+    state,
+    faults: {
+      set: setFaults,
+      clear: clearFaults,
+      get current() {
+        return { ...faults };
+      },
+    },
+    webhooks: {
+      idle: (timeoutMs) => sender.idle(timeoutMs),
+      release: (order) => sender.release(order),
+      setUrl: (url) => sender.setUrl(url),
+      get stats() {
+        return sender.stats;
+      },
+    },
+    get summary() {
+      return summary();
+    },
+    stop: () => sender.stop(),
+  };
+}
+
+export interface StartCardSandboxOptions extends CardSandboxOptions {
+  readonly port: number;
+  readonly host?: string;
+}
+
+export interface RunningCardSandbox extends RunningServer {
+  readonly sandbox: CardSandbox;
+}
+
+export async function startCardSandbox(options: StartCardSandboxOptions): Promise<RunningCardSandbox> {
+  const sandbox = createCardSandbox(options);
+  const server = await serveApp(sandbox.app, options.port, options.host);
+  return {
+    url: server.url,
+    sandbox,
+    close: async () => {
+      await sandbox.stop();
+      await server.close();
+    },
+  };
+}
