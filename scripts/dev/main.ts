@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { readDevState, removeDevState, writeDevState, isProcessAlive, type DevState } from './state.ts';
 import { startService, type RunningService } from './services.ts';
 import { assertPortFree } from './ports.ts';
+import { developmentApiKey, developmentWebhookSecret } from '@cardgate/card-sandbox';
 
 const say = (line: string): void => void process.stdout.write(`[dev] ${line}\n`);
 
@@ -36,6 +37,7 @@ const ports = {
   watcher: Number(process.env.WATCHER_HEALTH_PORT ?? 8788),
   worker: Number(process.env.WORKER_HEALTH_PORT ?? 8789),
   tronDevnet: Number(process.env.TRON_DEVNET_PORT ?? 8090),
+  cardSandbox: Number(process.env.CARD_SANDBOX_PORT ?? 8091),
   temporal: Number(process.env.TEMPORAL_PORT ?? 7233),
   temporalUi: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
 };
@@ -71,6 +73,7 @@ try {
     ['watcher health', ports.watcher, 'WATCHER_HEALTH_PORT'],
     ['worker health', ports.worker, 'WORKER_HEALTH_PORT'],
     ['TRON devnet', ports.tronDevnet, 'TRON_DEVNET_PORT'],
+    ['card sandbox', ports.cardSandbox, 'CARD_SANDBOX_PORT'],
   ] as const)
     await assertPortFree(name, port, variable);
 
@@ -107,6 +110,8 @@ try {
     void stopEverything(1);
   };
   const devnetUrl = `http://127.0.0.1:${ports.tronDevnet}`;
+  const sandboxUrl = `http://127.0.0.1:${ports.cardSandbox}`;
+  const apiUrl = `http://127.0.0.1:${ports.api}`;
   const definitions: { name: string; entry: string; healthUrl: string; env: Record<string, string> }[] = [
     {
       name: 'tron-devnet',
@@ -118,10 +123,21 @@ try {
       },
     },
     {
+      name: 'card-sandbox',
+      entry: 'packages/card-sandbox/src/main.ts',
+      healthUrl: `${sandboxUrl}/health`,
+      env: {
+        CARD_SANDBOX_PORT: String(ports.cardSandbox),
+        CARD_SANDBOX_API_KEY: developmentApiKey,
+        CARD_SANDBOX_WEBHOOK_SECRET: developmentWebhookSecret,
+        CARD_SANDBOX_WEBHOOK_URL: `${apiUrl}/webhooks/card-provider`,
+      },
+    },
+    {
       name: 'api',
       entry: 'services/api/src/main.ts',
-      healthUrl: `http://127.0.0.1:${ports.api}/health`,
-      env: { API_PORT: String(ports.api) },
+      healthUrl: `${apiUrl}/health`,
+      env: { API_PORT: String(ports.api), CARD_WEBHOOK_SECRET: developmentWebhookSecret },
     },
     {
       name: 'watcher',
@@ -138,7 +154,18 @@ try {
       name: 'worker',
       entry: 'services/worker/src/main.ts',
       healthUrl: `http://127.0.0.1:${ports.worker}/health`,
-      env: { WORKER_HEALTH_PORT: String(ports.worker) },
+      env: {
+        WORKER_HEALTH_PORT: String(ports.worker),
+        CARD_PROVIDER_URL: sandboxUrl,
+        CARD_PROVIDER_API_KEY: developmentApiKey,
+        // Development prices: 0.5 USDT + 1% per deposit, review below 5 USDT, 2 USDT per card, 1.5% FX spread.
+        DEPOSIT_FEE_FIXED_USDT: process.env.DEPOSIT_FEE_FIXED_USDT ?? '0.5',
+        DEPOSIT_FEE_BPS: process.env.DEPOSIT_FEE_BPS ?? '100',
+        DEPOSIT_REVIEW_BELOW_USDT: process.env.DEPOSIT_REVIEW_BELOW_USDT ?? '5',
+        CARD_ISSUE_FEE_USDT: process.env.CARD_ISSUE_FEE_USDT ?? '2',
+        USDT_USD_RATE: process.env.USDT_USD_RATE ?? '0.9995',
+        FX_SPREAD_BPS: process.env.FX_SPREAD_BPS ?? '150',
+      },
     },
   ];
   started.services = definitions.map((definition) =>
@@ -162,6 +189,7 @@ try {
       'Watcher health': `http://127.0.0.1:${ports.watcher}/health`,
       'Worker health': `http://127.0.0.1:${ports.worker}/health`,
       'TRON devnet': `${devnetUrl}  (send USDT: node packages/tron-devnet/src/send-usdt.ts <address> <amount>)`,
+      'Card sandbox': `${sandboxUrl}  (issue a card: node scripts/dev/issue-card.ts <userId>)`,
       'Watcher metrics': `http://127.0.0.1:${ports.watcher}/metrics`,
       'Temporal gRPC': started.temporal.address,
       'Temporal UI': started.temporal.uiUrl ?? '(external server: see its own UI)',

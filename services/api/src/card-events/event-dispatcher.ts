@@ -1,0 +1,85 @@
+// Gets stored card events to Temporal: at once for a fresh event (without delaying the webhook's answer), and by a
+// periodic sweep for any event a crash or a Temporal outage left behind. Handing an event over twice is harmless:
+// the workflow keeps one of each event id.
+import type { Logger } from '@cardgate/config';
+import type { CardTransactionEvent } from '@cardgate/workflow-contracts';
+import type { CardEventStore } from './event-store.ts';
+import type { CardEventHandOver } from './temporal-hand-over.ts';
+
+export interface CardEventDispatcherOptions {
+  readonly store: CardEventStore;
+  readonly handOver: CardEventHandOver;
+  readonly logger: Logger;
+  /** Events handed over at once at most (a bound on concurrent Temporal calls). */
+  readonly inFlightMax?: number;
+  readonly sweepIntervalMs?: number;
+  readonly sweepBatchMax?: number;
+  /** The sweep leaves younger events to the immediate path. */
+  readonly sweepAfterMs?: number;
+}
+
+export function createCardEventDispatcher(options: CardEventDispatcherOptions) {
+  const inFlightMax = options.inFlightMax ?? 64;
+  const sweepIntervalMs = options.sweepIntervalMs ?? 2_000;
+  const sweepBatchMax = options.sweepBatchMax ?? 200;
+  const sweepAfterMs = options.sweepAfterMs ?? 5_000;
+  let inFlight = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const pending = new Set<Promise<void>>();
+
+  async function handOne(event: CardTransactionEvent): Promise<boolean> {
+    try {
+      await options.handOver(event);
+      await options.store.markHandedOver([event.eventId]);
+      return true;
+    } catch (error) {
+      options.logger.warn(
+        { err: error, eventId: event.eventId },
+        'card event hand-over failed; the sweep retries',
+      );
+      return false;
+    }
+  }
+
+  async function sweep(): Promise<number> {
+    const events = await options.store.waiting(sweepBatchMax, sweepAfterMs);
+    let handed = 0;
+    for (const event of events) if (await handOne(event)) handed += 1;
+    return handed;
+  }
+
+  return {
+    /** Hands a freshly stored event over in the background; beyond the in-flight bound it is left to the sweep. */
+    dispatchSoon(event: CardTransactionEvent): void {
+      if (inFlight >= inFlightMax) return;
+      inFlight += 1;
+      const work = handOne(event).then(() => {
+        inFlight -= 1;
+        pending.delete(work);
+      });
+      pending.add(work);
+    },
+
+    sweep,
+
+    start(): void {
+      const tick = () => {
+        sweep()
+          .catch((error: unknown) => options.logger.warn({ err: error }, 'card event sweep failed'))
+          .finally(() => {
+            if (timer) timer = setTimeout(tick, sweepIntervalMs);
+          });
+      };
+      timer = setTimeout(tick, sweepIntervalMs);
+    },
+
+    /** Stops the sweep and waits for hand-overs in flight. */
+    async stop(): Promise<void> {
+      clearTimeout(timer);
+      timer = undefined;
+      await Promise.all([...pending]);
+    },
+  };
+}
+
+export type CardEventDispatcher = ReturnType<typeof createCardEventDispatcher>;
