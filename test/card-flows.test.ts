@@ -137,8 +137,8 @@ describe('card flows on the real stack', () => {
       await simulate(stack, 'authorization_advice', { token: auth.token, amount: '700' });
       await simulate(stack, 'void', { token: auth.token, amount: '100', type: 'AUTHORIZATION_REVERSAL' });
       await simulate(stack, 'clearing', { token: auth.token, amount: '450' });
-      stack.sandbox.sandbox.webhooks.release('reverse');
-      stack.sandbox.sandbox.faults.clear();
+      await stack.sandbox.sandbox.webhooks.release('reverse');
+      await stack.sandbox.sandbox.faults.clear();
       const balance = await expectCardsEqual(stack, card, userId);
       expect(balance.pending).toBe(150n); // 700 − 100 reversed − 450 cleared
       const events = await database.pool.oneFirst(sql.type(count)`
@@ -224,7 +224,7 @@ describe('card flows on the real stack', () => {
       stack.sandbox.sandbox.faults.set({ failNext: 7 });
       const flaky = await loadCard(stack, { userId, cardId: card.cardId, usdt: '10' });
       expect(await flaky.handle.result()).toMatchObject({ status: 'loaded', usdMinor: '984' });
-      stack.sandbox.sandbox.faults.clear();
+      await stack.sandbox.sandbox.faults.clear();
       // Two loads of 9.84 USD, never three or four.
       expect(await expectCardsEqual(stack, card, userId)).toEqual({
         settled: 1_968n,

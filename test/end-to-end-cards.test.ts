@@ -72,7 +72,9 @@ describe('USDT on TRON to a spendable card', () => {
         devnet.chain.produce(5); // the block and enough on top of it to be solidified
         for (let step = 0; step < 20; step += 1) if ((await follower.step()).caughtUp) break;
         await outbox.dispatchOnce();
-        return stack.client.workflow.getHandle(depositWorkflowId(txId, 0)).result();
+        return (await stack.client.workflow
+          .getHandle(depositWorkflowId(txId, 0))
+          .result()) as DepositWorkflowResult;
       }
 
       // First deposit: 30 USDT, 0.5 + 1% fee = 0.8; no card yet, so it stays in the wallet.

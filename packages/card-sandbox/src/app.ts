@@ -31,8 +31,10 @@ export interface SandboxAppDependencies {
   readonly faults: SandboxFaults;
   readonly webhooks: WebhookSender;
   readonly setFaults: (patch: FaultsPatch) => SandboxFaults;
-  /** Clears every fault and releases held webhooks in order; answers how many were released. */
-  readonly clearFaults: () => number;
+  /** Clears every fault and releases held webhooks in order; answers how many events were released. */
+  readonly clearFaults: () => Promise<number>;
+  /** Sends the held webhooks and waits (bounded) for their delivery; answers how many events were released. */
+  readonly releaseWebhooks: (order: ReleaseOrder) => Promise<number>;
   readonly summary: () => SandboxSummary;
 }
 
@@ -135,7 +137,10 @@ export function createSandboxApp(dependencies: SandboxAppDependencies) {
     bodyLimit({
       maxSize: bodyBytesMax,
       onError: (context) =>
-        context.json({ error: 'payload_too_large', message: `bodies are at most ${bodyBytesMax} bytes` }, 413),
+        context.json(
+          { error: 'payload_too_large', message: `bodies are at most ${bodyBytesMax} bytes` },
+          413,
+        ),
     }),
   );
 
@@ -179,7 +184,9 @@ export function createSandboxApp(dependencies: SandboxAppDependencies) {
 
   app.get('/v1/cards/:token/transactions', (context) =>
     context.json({
-      data: state.transactionsOf(context.req.param('token')).map((item) => SandboxState.transactionView(item)),
+      data: state
+        .transactionsOf(context.req.param('token'))
+        .map((item) => SandboxState.transactionView(item)),
     }),
   );
 
@@ -281,14 +288,14 @@ export function createSandboxApp(dependencies: SandboxAppDependencies) {
     const patch = validate(faultsPatchSchema, await readJson(context));
     return context.json({ faults: dependencies.setFaults(patch) });
   });
-  app.delete('/admin/faults', (context) => {
-    const released = dependencies.clearFaults();
+  app.delete('/admin/faults', async (context) => {
+    const released = await dependencies.clearFaults();
     return context.json({ faults, released });
   });
   app.post('/admin/webhooks/release', async (context) => {
     const body = validate(schemas.release, await readJson(context, true));
     const order: ReleaseOrder = body.order;
-    return context.json({ released: webhooks.release(order) });
+    return context.json({ released: await dependencies.releaseWebhooks(order) });
   });
   app.get('/admin/state', (context) => context.json(dependencies.summary()));
 

@@ -21,3 +21,4 @@ export type {
 } from './state.ts';
 export { SandboxState, SandboxError } from './state.ts';
 export { parseAmountText, formatAmount } from './money-text.ts';
+export { developmentApiKey, developmentWebhookSecret } from './development-keys.ts';

@@ -6,6 +6,9 @@ import { applyFaults, noFaults, type FaultsPatch, type SandboxFaults } from './f
 import { SandboxState } from './state.ts';
 import { WebhookSender, type ReleaseOrder, type WebhookStats } from './webhook-sender.ts';
 
+/** How long a release waits for the released deliveries before answering anyway. */
+const releaseWaitMs = 15_000;
+
 export interface CardSandboxOptions {
   readonly apiKey: string;
   /** Where webhooks go; without one, events are recorded on their transactions but not delivered. */
@@ -28,13 +31,14 @@ export interface CardSandbox {
   readonly faults: {
     /** Merges `patch` into the current faults and answers the result. */
     set(patch: FaultsPatch): SandboxFaults;
-    /** Clears every fault and releases held webhooks in order; answers how many were released. */
-    clear(): number;
+    /** Clears every fault and releases held webhooks in order; answers how many events were released. */
+    clear(): Promise<number>;
     readonly current: Readonly<SandboxFaults>;
   };
   readonly webhooks: {
     idle(timeoutMs?: number): Promise<void>;
-    release(order?: ReleaseOrder): number;
+    /** Sends the held events and waits (bounded) until they are delivered; answers how many were released. */
+    release(order?: ReleaseOrder): Promise<number>;
     setUrl(url: string | undefined): void;
     readonly stats: WebhookStats;
   };
@@ -64,9 +68,16 @@ export function createCardSandbox(options: CardSandboxOptions): CardSandbox {
     applyFaults(faults, patch);
     return { ...faults };
   };
-  const clearFaults = (): number => {
+  // Releasing answers once the released deliveries are done (or after a bound), so a test that releases and then
+  // looks at its receiver sees them.
+  const release = async (order: ReleaseOrder = 'fifo'): Promise<number> => {
+    const released = sender.release(order);
+    await sender.idle(releaseWaitMs).catch(() => undefined);
+    return released;
+  };
+  const clearFaults = (): Promise<number> => {
     Object.assign(faults, noFaults());
-    return sender.release('fifo');
+    return release('fifo');
   };
   const summary = (): SandboxSummary => ({ ...state.counts, webhooks: sender.stats, faults: { ...faults } });
 
@@ -77,6 +88,7 @@ export function createCardSandbox(options: CardSandboxOptions): CardSandbox {
     webhooks: sender,
     setFaults,
     clearFaults,
+    releaseWebhooks: release,
     summary,
   });
 
@@ -92,7 +104,7 @@ export function createCardSandbox(options: CardSandboxOptions): CardSandbox {
     },
     webhooks: {
       idle: (timeoutMs) => sender.idle(timeoutMs),
-      release: (order) => sender.release(order),
+      release,
       setUrl: (url) => sender.setUrl(url),
       get stats() {
         return sender.stats;

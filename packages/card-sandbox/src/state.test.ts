@@ -29,7 +29,20 @@ describe('amount text', () => {
     expect(parseAmountText('0')).toBe(0n);
     expect(parseAmountText('1250')).toBe(1250n);
     expect(parseAmountText('999999999999')).toBe(999_999_999_999n);
-    for (const bad of [1250, '01', '-5', '+5', '12.50', '1e3', '', ' 1', '1000000000000', null, undefined, 5n])
+    for (const bad of [
+      1250,
+      '01',
+      '-5',
+      '+5',
+      '12.50',
+      '1e3',
+      '',
+      ' 1',
+      '1000000000000',
+      null,
+      undefined,
+      5n,
+    ])
       expect(parseAmountText(bad)).toBeUndefined();
     expect(formatAmount(-300n)).toBe('-300');
   });
@@ -58,7 +71,10 @@ describe('cards and loads', () => {
       currency: 'USD',
       status: 'SETTLED',
     });
-    expect(refusal(() => state.loadByIdempotencyKey('nope'))).toEqual({ status: 404, code: 'load_not_found' });
+    expect(refusal(() => state.loadByIdempotencyKey('nope'))).toEqual({
+      status: 404,
+      code: 'load_not_found',
+    });
   });
 
   it('loads a paused card, refuses a closed one, and keeps CLOSED final', () => {
@@ -72,7 +88,10 @@ describe('cards and loads', () => {
       code: 'card_closed',
     });
     expect(state.setCardState(card.token, 'CLOSED').state).toBe('CLOSED');
-    expect(refusal(() => state.setCardState(card.token, 'OPEN'))).toEqual({ status: 409, code: 'card_closed' });
+    expect(refusal(() => state.setCardState(card.token, 'OPEN'))).toEqual({
+      status: 409,
+      code: 'card_closed',
+    });
     expect(refusal(() => state.card('card_missing'))).toEqual({ status: 404, code: 'card_not_found' });
   });
 
@@ -192,7 +211,10 @@ describe('authorizations', () => {
       settled_amount: '1200',
       pending_amount: '0',
     });
-    expect(refusal(() => state.clearing(transaction.token))).toEqual({ status: 409, code: 'nothing_to_clear' });
+    expect(refusal(() => state.clearing(transaction.token))).toEqual({
+      status: 409,
+      code: 'nothing_to_clear',
+    });
   });
 
   it('clears what is left of the hold by default', () => {
@@ -273,7 +295,10 @@ describe('transactions without an authorization', () => {
     const { transaction, event } = state.forcePost(card.token, 250n, 'LATE PRESENTMENT');
     expect(event.payload).toMatchObject({ kind: 'CLEARING', amount: '250', sequence: 1, result: 'APPROVED' });
     expect(state.balance(card.token)).toEqual({ settled: -150n, pending: 0n, available: -150n });
-    expect(state.cardView(card.token).balance).toMatchObject({ settled_amount: '-150', available_amount: '-150' });
+    expect(state.cardView(card.token).balance).toMatchObject({
+      settled_amount: '-150',
+      available_amount: '-150',
+    });
     expect(state.transactionsOf(card.token).map((item) => item.token)).toEqual([transaction.token]);
     // A negative balance declines the next authorization.
     expect(state.authorize(card.token, 1n, merchant).transaction.result).toBe('INSUFFICIENT_FUNDS');
@@ -285,6 +310,9 @@ describe('transactions without an authorization', () => {
       status: 400,
       code: 'invalid_amount',
     });
-    expect(refusal(() => state.clearing('txn_missing'))).toEqual({ status: 404, code: 'transaction_not_found' });
+    expect(refusal(() => state.clearing('txn_missing'))).toEqual({
+      status: 404,
+      code: 'transaction_not_found',
+    });
   });
 });

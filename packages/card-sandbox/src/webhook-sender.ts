@@ -73,7 +73,8 @@ export class WebhookSender {
   readonly #running = new Set<string>();
   readonly #inFlight = new Set<Promise<void>>();
   #waiting = 0;
-  #held: Delivery[] = [];
+  /** Events kept back while holdWebhooks is on; duplicated (or not) when released. */
+  #held: WebhookEvent[] = [];
   #idleWaiters: (() => void)[] = [];
   readonly #stopController = new AbortController();
   #stats = { delivered: 0, failedAttempts: 0, abandoned: 0, dropped: 0 };
@@ -104,23 +105,22 @@ export class WebhookSender {
     return { queued: this.#waiting + this.#inFlight.size, held: this.#held.length, ...this.#stats };
   }
 
-  /** Queues an event for delivery (twice with duplicateWebhooks; kept back with holdWebhooks). */
+  /** Queues an event for delivery (twice with duplicateWebhooks); keeps it back with holdWebhooks. */
   send(event: WebhookEvent): void {
     if (this.#stopController.signal.aborted) return;
-    const copies = this.#faults.duplicateWebhooks ? 2 : 1;
-    for (let copy = 0; copy < copies; copy += 1) {
-      if (this.#faults.holdWebhooks) {
-        if (this.#held.length >= this.#queueMax) this.#stats.dropped += 1;
-        else this.#held.push(this.#delivery(event, false));
-      } else this.#dispatch(event);
+    if (this.#faults.holdWebhooks) {
+      if (this.#held.length >= this.#queueMax) this.#stats.dropped += 1;
+      else this.#held.push(event);
+      return;
     }
+    this.#dispatchCopies(event);
   }
 
-  /** Sends the held deliveries, in the order they were held or reversed. */
+  /** Queues the held events, in the order they were held or reversed; answers how many events were released. */
   release(order: ReleaseOrder = 'fifo'): number {
     const held = order === 'reverse' ? [...this.#held].reverse() : this.#held;
     this.#held = [];
-    for (const delivery of held) this.#dispatch(delivery.event);
+    for (const event of held) this.#dispatchCopies(event);
     return held.length;
   }
 
@@ -156,8 +156,9 @@ export class WebhookSender {
     this.#notifyIfIdle();
   }
 
-  #delivery(event: WebhookEvent, badSignature: boolean): Delivery {
-    return { event, body: JSON.stringify(event), chain: event.payload.transaction_token, badSignature };
+  #dispatchCopies(event: WebhookEvent): void {
+    const copies = this.#faults.duplicateWebhooks ? 2 : 1;
+    for (let copy = 0; copy < copies; copy += 1) this.#dispatch(event);
   }
 
   #dispatch(event: WebhookEvent): void {
@@ -168,7 +169,12 @@ export class WebhookSender {
     }
     const badSignature = this.#faults.badSignatureNext > 0;
     if (badSignature) this.#faults.badSignatureNext -= 1;
-    const delivery = this.#delivery(event, badSignature);
+    const delivery: Delivery = {
+      event,
+      body: JSON.stringify(event),
+      chain: event.payload.transaction_token,
+      badSignature,
+    };
     const waiting = this.#chains.get(delivery.chain);
     if (waiting) waiting.push(delivery);
     else this.#chains.set(delivery.chain, [delivery]);

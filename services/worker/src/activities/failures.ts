@@ -1,7 +1,7 @@
 // Turns Cardgate's errors into Temporal activity failures with a stable `type`, so workflows branch on what happened
 // and Temporal retries only what may succeed later: business refusals are non-retryable, transient and ambiguous
 // provider failures are retried (with the same idempotency key, which makes a repeat safe).
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { isAppError } from '@cardgate/errors';
 import { CardProviderError, providerFailureTypes } from '@cardgate/card-provider';
 
@@ -34,17 +34,35 @@ export function toActivityFailure(error: unknown): unknown {
   return error;
 }
 
-/** Wraps every function of an activity object so its failures are mapped once, in one place. */
+/** How often a running activity tells Temporal it is alive; a worker that dies is noticed after the heartbeat timeout. */
+const heartbeatIntervalMs = 1_000;
+
+function currentContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined; // called outside an activity (a direct call in a test or script)
+  }
+}
+
+/**
+ * Wraps every function of an activity object so its failures are mapped once, in one place, and so it heartbeats
+ * while it runs: a killed worker's activity is retried elsewhere after seconds, not after its whole timeout.
+ */
 export function mapFailures<T extends Record<string, (...args: never[]) => Promise<unknown>>>(
   activities: T,
 ): T {
   const mapped: Record<string, unknown> = {};
   for (const [name, activity] of Object.entries(activities))
     mapped[name] = async (...args: never[]) => {
+      const context = currentContext();
+      const heartbeat = context ? setInterval(() => context.heartbeat(), heartbeatIntervalMs) : undefined;
       try {
         return await activity(...args);
       } catch (error) {
         throw toActivityFailure(error);
+      } finally {
+        clearInterval(heartbeat);
       }
     };
   return mapped as T;

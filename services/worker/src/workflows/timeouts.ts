@@ -18,6 +18,7 @@ export const definiteFailureTypes = ['CardProviderRefused', 'LedgerRefused', 'In
 /** A ledger or database step whose refusals are business outcomes. */
 export const ledgerActivity: ActivityOptions = {
   startToCloseTimeout: '15 seconds',
+  heartbeatTimeout: '4 seconds',
   retry: {
     initialInterval: '200 milliseconds',
     backoffCoefficient: 2,
@@ -33,6 +34,7 @@ export const ledgerActivity: ActivityOptions = {
  */
 export const providerActivity: ActivityOptions = {
   startToCloseTimeout: '20 seconds',
+  heartbeatTimeout: '4 seconds',
   retry: {
     initialInterval: '300 milliseconds',
     backoffCoefficient: 2,
