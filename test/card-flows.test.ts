@@ -7,8 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { sql } from '@cardgate/db';
 import { signWebhook } from '@cardgate/card-provider';
-import { useTestDatabase, uniqueSuffix } from '@cardgate/test-harness';
-import { cardLoadWorkflowId } from '@cardgate/workflow-contracts';
+import { recordHistoryIfAsked, useTestDatabase, uniqueSuffix } from '@cardgate/test-harness';
+import {
+  cardIssueWorkflowId,
+  cardLoadWorkflowId,
+  cardTransactionWorkflowId,
+} from '@cardgate/workflow-contracts';
 import { ApplicationFailure } from '@temporalio/common';
 import { cardLoadWorkflow } from '../services/worker/src/workflows/card-load.workflow.ts';
 import { withCardStack, webhookSecret, type CardStack } from './card-stack.ts';
@@ -115,6 +119,9 @@ describe('card flows on the real stack', () => {
         available: -1_278n,
       });
       expect((await stack.ledger.verify()).ok).toBe(true);
+      await recordHistoryIfAsked(cardIssueWorkflowId(card.cardId), 'card-issue-issued');
+      await recordHistoryIfAsked(handle.workflowId, 'card-load-loaded');
+      await recordHistoryIfAsked(cardTransactionWorkflowId(hotel.token), 'card-transaction-two-clearings');
     });
   });
 
@@ -232,6 +239,8 @@ describe('card flows on the real stack', () => {
         available: 1_968n,
       });
       expect(await stack.walletAvailable(userId)).toBe(78_000_000n);
+      await recordHistoryIfAsked(lost.handle.workflowId, 'card-load-response-lost');
+      await recordHistoryIfAsked(flaky.handle.workflowId, 'card-load-provider-5xx');
     });
   });
 
@@ -270,6 +279,7 @@ describe('card flows on the real stack', () => {
         expect(await stack.walletAvailable(userId)).toBe(8_000_000n);
         await handle.signal('retryCompensation');
         expect(await handle.result()).toMatchObject({ status: 'failed' });
+        await recordHistoryIfAsked(handle.workflowId, 'card-load-refused-compensation-retried');
         expect(await stack.walletAvailable(userId)).toBe(18_000_000n);
         const status = await database.pool.oneFirst(sql.type(z.object({ status: z.string() }))`
           select status from card_load where id = ${loadId}`);
@@ -310,6 +320,10 @@ describe('card flows on the real stack', () => {
           pending: 0n,
           available: 584n,
         });
+        await recordHistoryIfAsked(
+          cardTransactionWorkflowId(auth.token),
+          'card-transaction-expired-then-cleared',
+        );
       },
     );
   });

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountExtendedPublicKey, createDepositAddressService, createTronNodeClient } from '@cardgate/tron';
 import { mainnetUsdtContract, startDevnet, type RunningDevnet } from '@cardgate/tron-devnet';
-import { useTestDatabase, uniqueSuffix } from '@cardgate/test-harness';
+import { recordHistoryIfAsked, useTestDatabase, uniqueSuffix } from '@cardgate/test-harness';
 import { depositWorkflowId } from '@cardgate/workflow-contracts';
 import { AddressBook } from '../services/watcher/src/address-book.ts';
 import { createDepositAddressSource } from '../services/watcher/src/address-book-store.ts';
@@ -67,11 +67,13 @@ describe('USDT on TRON to a spendable card', () => {
         batchRowsMax: 100,
         concurrencyMax: 8,
       });
+      const depositIds: string[] = [];
       async function deposit(amountMinor: bigint): Promise<DepositWorkflowResult> {
         const txId = devnet.chain.submitTransfer([{ to: address.base58, amountMinor }]);
         devnet.chain.produce(5); // the block and enough on top of it to be solidified
         for (let step = 0; step < 20; step += 1) if ((await follower.step()).caughtUp) break;
         await outbox.dispatchOnce();
+        depositIds.push(depositWorkflowId(txId, 0));
         return (await stack.client.workflow
           .getHandle(depositWorkflowId(txId, 0))
           .result()) as DepositWorkflowResult;
@@ -121,6 +123,7 @@ describe('USDT on TRON to a spendable card', () => {
         .toEqual(sandboxView);
       const report = await stack.ledger.verify();
       expect(report.ok).toBe(true);
+      await recordHistoryIfAsked(depositIds[1]!, 'deposit-credited-auto-load');
     });
   });
 });
