@@ -23,14 +23,29 @@ export function createCardEventDispatcher(options: CardEventDispatcherOptions) {
   const sweepIntervalMs = options.sweepIntervalMs ?? 2_000;
   const sweepBatchMax = options.sweepBatchMax ?? 200;
   const sweepAfterMs = options.sweepAfterMs ?? 5_000;
+  const markBatchDelayMs = 20;
   let inFlight = 0;
   let timer: NodeJS.Timeout | undefined;
   const pending = new Set<Promise<void>>();
 
+  // Hand-overs are marked in batches: one UPDATE per burst of events instead of one per event.
+  let toMark: string[] = [];
+  let marking: Promise<void> | undefined;
+  function markSoon(eventId: string): Promise<void> {
+    toMark.push(eventId);
+    marking ??= new Promise<void>((resolve) => setTimeout(resolve, markBatchDelayMs)).then(async () => {
+      const batch = toMark;
+      toMark = [];
+      marking = undefined;
+      await options.store.markHandedOver(batch);
+    });
+    return marking;
+  }
+
   async function handOne(event: CardTransactionEvent): Promise<boolean> {
     try {
       await options.handOver(event);
-      await options.store.markHandedOver([event.eventId]);
+      await markSoon(event.eventId);
       return true;
     } catch (error) {
       options.logger.warn(
@@ -53,10 +68,13 @@ export function createCardEventDispatcher(options: CardEventDispatcherOptions) {
     dispatchSoon(event: CardTransactionEvent): void {
       if (inFlight >= inFlightMax) return;
       inFlight += 1;
-      const work = handOne(event).then(() => {
-        inFlight -= 1;
-        pending.delete(work);
-      });
+      // After the current request's response is written: the webhook's answer never waits for Temporal.
+      const work = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => handOne(event))
+        .then(() => {
+          inFlight -= 1;
+          pending.delete(work);
+        });
       pending.add(work);
     },
 
