@@ -24,6 +24,7 @@ const depositCount = Number(process.env.BENCH_DEPOSITS ?? '200');
 const usersCount = 20;
 const webhookCount = Number(process.env.BENCH_WEBHOOKS ?? '1000');
 const webhookConcurrency = Number(process.env.BENCH_WEBHOOK_CONCURRENCY ?? '8');
+const webhookRatePerSecond = Number(process.env.BENCH_WEBHOOK_RATE ?? '100');
 const solidityLagBlocks = 18;
 const blockIntervalMs = 100;
 
@@ -218,8 +219,8 @@ console.log(
 console.log(`finality → ledger credit: ${figure(creditMs)}  (aim ≤ 1000 ms)`);
 console.log(`finality → card loaded:   ${figure(loadedMs)}  (aim ≤ 2000 ms)`);
 
-// 2. Webhook acknowledgement: signed RETURN events for the cards, sent by this process, 8 at a time (each one also
-// starts a transaction workflow, so the worker and Temporal are busy meanwhile, as they would be).
+// 2. Webhook acknowledgement: signed RETURN events for the cards, sent by this process (each one also starts a
+// transaction workflow, so the worker and Temporal are busy meanwhile, as they would be).
 const ackMs: number[] = [];
 let next = 0;
 const sendOne = async (index: number) => {
@@ -255,13 +256,27 @@ const sendOne = async (index: number) => {
   if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
   ackMs.push(performance.now() - started);
 };
+// Open loop first (a steady rate, as a provider sends them: latency without self-made queueing), then a burst with
+// `webhookConcurrency` in flight at all times (a saturation figure: each one also starts a workflow on this machine).
+const rateStarted = performance.now();
 await Promise.all(
-  Array.from({ length: webhookConcurrency }, async () => {
-    for (let index = next++; index < webhookCount; index = next++) await sendOne(index);
+  Array.from({ length: webhookCount }, async (_, index) => {
+    await sleep(Math.max(0, rateStarted + (index * 1000) / webhookRatePerSecond - performance.now()));
+    await sendOne(index);
   }),
 );
 console.log(
-  `webhook acknowledged: ${figure(ackMs)} over ${ackMs.length} deliveries, ${webhookConcurrency} concurrent  (aim p99 < 50 ms)`,
+  `webhook acknowledged at ${webhookRatePerSecond}/s: ${figure(ackMs)} over ${ackMs.length} deliveries  (aim p99 < 50 ms)`,
+);
+ackMs.length = 0;
+next = webhookCount;
+await Promise.all(
+  Array.from({ length: webhookConcurrency }, async () => {
+    for (let index = next++; index < 2 * webhookCount; index = next++) await sendOne(index);
+  }),
+);
+console.log(
+  `webhook acknowledged in a burst, ${webhookConcurrency} in flight: ${figure(ackMs)} over ${ackMs.length} deliveries`,
 );
 
 stopping = true;

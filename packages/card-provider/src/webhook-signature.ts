@@ -2,7 +2,7 @@
 // `webhook-signature` (space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`), secret `whsec_<base64>`.
 // A delivery is genuine only if one of its v1 signatures matches (compared in constant time) and its timestamp is
 // within the tolerance in either direction, so a captured delivery cannot be replayed later.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { AppError } from '@cardgate/errors';
 
 export const webhookToleranceSecondsDefault = 5 * 60;
@@ -39,8 +39,22 @@ function secretBytes(secret: string): Buffer {
   return bytes;
 }
 
+// Turning raw bytes into an HMAC key costs more than the HMAC of a small body, so each secret's key is made once.
+const keysBySecret = new Map<string, KeyObject>();
+const keysCachedMax = 16;
+
+function keyOf(secret: string): KeyObject {
+  let key = keysBySecret.get(secret);
+  if (!key) {
+    key = createSecretKey(secretBytes(secret));
+    if (keysBySecret.size >= keysCachedMax) keysBySecret.clear();
+    keysBySecret.set(secret, key);
+  }
+  return key;
+}
+
 export function signWebhook(secret: string, id: string, timestampSeconds: number, body: string): string {
-  const mac = createHmac('sha256', secretBytes(secret))
+  const mac = createHmac('sha256', keyOf(secret))
     .update(`${id}.${timestampSeconds}.${body}`)
     .digest('base64');
   return `v1,${mac}`;
