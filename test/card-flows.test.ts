@@ -15,6 +15,7 @@ import {
 } from '@cardgate/workflow-contracts';
 import { ApplicationFailure } from '@temporalio/common';
 import { cardLoadWorkflow } from '../services/worker/src/workflows/card-load.workflow.ts';
+import { cardIssueWorkflow } from '../services/worker/src/workflows/card-issue.workflow.ts';
 import { withCardStack, webhookSecret, type CardStack } from './card-stack.ts';
 
 const database = useTestDatabase({ maxPoolSize: 20 });
@@ -291,6 +292,38 @@ describe('card flows on the real stack', () => {
         });
       },
     );
+  });
+
+  it('card issue: voids the fee when the provider refuses, and refuses without a provider call when the wallet cannot pay', async () => {
+    await withCardStack({ pool: database.pool, label: 'cards-issue' }, async (stack) => {
+      const issue = (cardId: string, userId: string) =>
+        stack.client.workflow.execute(cardIssueWorkflow, {
+          taskQueue: stack.taskQueue,
+          workflowId: cardIssueWorkflowId(cardId),
+          args: [{ cardId, userId, autoLoad: true }],
+        });
+      const userId = `u-${uniqueSuffix()}`;
+      await stack.fundWallet(userId, '5');
+      stack.sandbox.sandbox.faults.set({ failNext: 1, failStatus: 422 });
+      const refusedId = `crd_refused${uniqueSuffix()}`;
+      expect(await issue(refusedId, userId)).toMatchObject({ status: 'failed', cardId: refusedId });
+      expect(await stack.walletAvailable(userId)).toBe(5_000_000n); // the 2 USDT fee hold was voided
+      const cardsAtProvider = stack.sandbox.sandbox.summary.cards;
+
+      const poorUser = `u-${uniqueSuffix()}`;
+      await stack.fundWallet(poorUser, '1');
+      const poorId = `crd_poor${uniqueSuffix()}`;
+      expect(await issue(poorId, poorUser)).toMatchObject({ status: 'rejected' });
+      expect(stack.sandbox.sandbox.summary.cards).toBe(cardsAtProvider); // no card was created for it
+      const states = await database.pool.any(sql.type(z.object({ id: z.string(), state: z.string() }))`
+        select id, state from card where id in (${refusedId}, ${poorId}) order by id`);
+      expect(states).toEqual(
+        [
+          { id: refusedId, state: 'failed' },
+          { id: poorId, state: 'failed' },
+        ].sort((a, b) => a.id.localeCompare(b.id)),
+      );
+    });
   });
 
   it('releases a hold at expiry with a timer, and still posts a clearing that arrives after it', async () => {

@@ -46,8 +46,10 @@ export async function cardIssueWorkflow(input: CardIssueWorkflowInput): Promise<
     await beginCardIssue(input);
   } catch (error) {
     if (!isDefiniteRefusal(error)) throw error;
+    const reason = failureMessage(error);
+    await compensateOrStop(state, () => failCardIssue({ cardId: input.cardId, reason }));
     state.status = 'rejected';
-    return { status: 'rejected', cardId: input.cardId, reason: failureMessage(error) };
+    return { status: 'rejected', cardId: input.cardId, reason };
   }
 
   let retryRequested = false;
