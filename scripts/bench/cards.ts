@@ -24,7 +24,7 @@ const depositCount = Number(process.env.BENCH_DEPOSITS ?? '200');
 const usersCount = 20;
 const webhookCount = Number(process.env.BENCH_WEBHOOKS ?? '1000');
 const webhookConcurrency = Number(process.env.BENCH_WEBHOOK_CONCURRENCY ?? '8');
-const webhookRatePerSecond = Number(process.env.BENCH_WEBHOOK_RATE ?? '100');
+const webhookRatesPerSecond = (process.env.BENCH_WEBHOOK_RATES ?? '20,100').split(',').map(Number);
 const solidityLagBlocks = 18;
 const blockIntervalMs = 100;
 
@@ -258,21 +258,28 @@ const sendOne = async (index: number) => {
 };
 // Open loop first (a steady rate, as a provider sends them: latency without self-made queueing), then a burst with
 // `webhookConcurrency` in flight at all times (a saturation figure: each one also starts a workflow on this machine).
-const rateStarted = performance.now();
-await Promise.all(
-  Array.from({ length: webhookCount }, async (_, index) => {
-    await sleep(Math.max(0, rateStarted + (index * 1000) / webhookRatePerSecond - performance.now()));
-    await sendOne(index);
-  }),
-);
-console.log(
-  `webhook acknowledged at ${webhookRatePerSecond}/s: ${figure(ackMs)} over ${ackMs.length} deliveries  (aim p99 < 50 ms)`,
-);
+let sent = 0;
+for (const rate of webhookRatesPerSecond) {
+  const count = Math.min(webhookCount, rate * 15);
+  const rateStarted = performance.now();
+  const first = sent;
+  sent += count;
+  ackMs.length = 0;
+  await Promise.all(
+    Array.from({ length: count }, async (_, index) => {
+      await sleep(Math.max(0, rateStarted + (index * 1000) / rate - performance.now()));
+      await sendOne(first + index);
+    }),
+  );
+  console.log(
+    `webhook acknowledged at ${rate}/s: ${figure(ackMs)} over ${ackMs.length} deliveries  (aim p99 < 50 ms)`,
+  );
+}
 ackMs.length = 0;
-next = webhookCount;
+next = sent;
 await Promise.all(
   Array.from({ length: webhookConcurrency }, async () => {
-    for (let index = next++; index < 2 * webhookCount; index = next++) await sendOne(index);
+    for (let index = next++; index < sent + webhookCount; index = next++) await sendOne(index);
   }),
 );
 console.log(
