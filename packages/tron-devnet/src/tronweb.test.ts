@@ -66,6 +66,8 @@ describe('tronweb against the devnet', () => {
         logIndex: 0,
         from: sender.address.base58,
         to: recipient,
+        fromHex20: sender.address.hex20,
+        toHex20: parseTronAddress(recipient).hex20,
         amountMinor: 25_000_000n,
       },
     ]);

@@ -32,11 +32,21 @@ function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
 }
 
-function fromBytes21(bytes: Uint8Array, input: string): TronAddress {
+function fromBytes21(bytes: Uint8Array, input: string, base58?: string): TronAddress {
   if (bytes.length !== 21 || bytes[0] !== tronPrefixByte)
     throw new InvalidAddressError(input, 'it does not start with 0x41');
   const hex41 = toHex(bytes);
-  return { base58: base58check.encode(bytes), hex41, hex20: hex41.slice(2) };
+  // base58check costs two SHA-256 rounds; an address parsed from hex (every log and topic the watcher reads) is
+  // encoded only if someone asks for its base58 form, which for most transfers nobody does.
+  let encoded = base58;
+  return {
+    hex41,
+    hex20: hex41.slice(2),
+    get base58(): string {
+      encoded ??= base58check.encode(bytes);
+      return encoded;
+    },
+  };
 }
 
 /** Parses any of the four forms. */
@@ -49,7 +59,7 @@ export function parseTronAddress(input: string): TronAddress {
     } catch {
       throw new InvalidAddressError(input, 'bad base58check checksum');
     }
-    return fromBytes21(bytes, input);
+    return fromBytes21(bytes, input, input);
   }
   const hex = input.toLowerCase();
   if (/^41[0-9a-f]{40}$/.test(hex)) return fromBytes21(Buffer.from(hex, 'hex'), input);

@@ -27,7 +27,15 @@ describe('decodeTransfers', () => {
       log: [transferLog(usdt, alice, bob, 2n ** 60n)],
     };
     expect(decodeTransfers(info, usdt)).toEqual([
-      { txId, logIndex: 0, from: alice.base58, to: bob.base58, amountMinor: 2n ** 60n },
+      {
+        txId,
+        logIndex: 0,
+        from: alice.base58,
+        to: bob.base58,
+        fromHex20: alice.hex20,
+        toHex20: bob.hex20,
+        amountMinor: 2n ** 60n,
+      },
     ]);
   });
 

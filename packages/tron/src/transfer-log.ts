@@ -23,8 +23,12 @@ export interface TransactionInfo {
 export interface DecodedTransfer {
   readonly txId: string;
   readonly logIndex: number;
+  /** Base58, computed when first read. */
   readonly from: string;
   readonly to: string;
+  /** The 20-byte account ids in hex, what the log carries: matching by these costs no base58 encoding. */
+  readonly fromHex20: string;
+  readonly toHex20: string;
   readonly amountMinor: bigint;
 }
 
@@ -34,28 +38,42 @@ export function isSuccessful(info: TransactionInfo): boolean {
   return info.receipt?.result === undefined || info.receipt.result === 'SUCCESS';
 }
 
+/** The emitting contract's 20-byte id from `log.address` (20-byte hex, or 21 with the 41 byte); '' if malformed. */
+function emitterHex20(address: string | undefined): string {
+  const hex = (address ?? '').toLowerCase();
+  if (/^[0-9a-f]{40}$/.test(hex)) return hex;
+  if (/^41[0-9a-f]{40}$/.test(hex)) return hex.slice(2);
+  try {
+    return parseTronAddress(address ?? '').hex20;
+  } catch {
+    return '';
+  }
+}
+
 export function decodeTransfers(info: TransactionInfo, tokenContract: TronAddress): DecodedTransfer[] {
   if (!isSuccessful(info) || !info.log) return [];
   const transfers: DecodedTransfer[] = [];
   info.log.forEach((log, logIndex) => {
     const topics = log.topics ?? [];
     if (topics.length !== 3 || topics[0]?.toLowerCase() !== transferTopic) return;
-    let emitter: TronAddress;
-    try {
-      emitter = parseTronAddress(log.address ?? '');
-    } catch {
-      return;
-    }
-    if (emitter.hex20 !== tokenContract.hex20) return;
+    if (emitterHex20(log.address) !== tokenContract.hex20) return;
     const data = (log.data ?? '').toLowerCase();
     if (!/^[0-9a-f]{64}$/.test(data)) return;
     const amountMinor = BigInt(`0x${data}`);
     if (amountMinor === 0n) return;
+    const from = addressFromTopic(topics[1]!);
+    const to = addressFromTopic(topics[2]!);
     transfers.push({
       txId: info.id.toLowerCase(),
       logIndex,
-      from: addressFromTopic(topics[1]!).base58,
-      to: addressFromTopic(topics[2]!).base58,
+      get from() {
+        return from.base58;
+      },
+      get to() {
+        return to.base58;
+      },
+      fromHex20: from.hex20,
+      toHex20: to.hex20,
       amountMinor,
     });
   });

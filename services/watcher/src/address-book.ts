@@ -5,6 +5,8 @@
 export interface DepositAddressRow {
   readonly id: bigint;
   readonly address: string;
+  /** The address's 20-byte id in hex, when the source has it. */
+  readonly hex20?: string;
 }
 
 export interface AddressBookSource {
@@ -20,6 +22,9 @@ const commitOrderMarginIds = 1_000n;
 export class AddressBook {
   readonly #source: AddressBookSource;
   readonly #addresses = new Set<string>();
+  readonly #hex20s = new Set<string>();
+  /** Whether every address came with its hex form, so a transfer's hex recipient alone can decide. */
+  #allHaveHex = true;
   #highestId = 0n;
 
   constructor(source: AddressBookSource) {
@@ -34,6 +39,12 @@ export class AddressBook {
     return this.#addresses.has(address);
   }
 
+  /** Whether a transfer pays one of our addresses: by its hex recipient when it has one, else by base58. */
+  pays(transfer: { readonly to: string; readonly toHex20?: string }): boolean {
+    if (transfer.toHex20 !== undefined && this.#allHaveHex) return this.#hex20s.has(transfer.toHex20);
+    return this.#addresses.has(transfer.to);
+  }
+
   async refresh(): Promise<number> {
     const before = this.#addresses.size;
     let afterId = this.#highestId > commitOrderMarginIds ? this.#highestId - commitOrderMarginIds : 0n;
@@ -41,6 +52,8 @@ export class AddressBook {
       const rows = await this.#source.loadAfter(afterId, refreshPageSize);
       for (const row of rows) {
         this.#addresses.add(row.address);
+        if (row.hex20 === undefined) this.#allHaveHex = false;
+        else this.#hex20s.add(row.hex20);
         if (row.id > this.#highestId) this.#highestId = row.id;
       }
       if (rows.length < refreshPageSize) break;

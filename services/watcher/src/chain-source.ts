@@ -17,6 +17,8 @@ export interface TokenTransfer {
   /** Base58 addresses. */
   readonly from: string;
   readonly to: string;
+  /** The recipient's 20-byte id in hex, when the source decoded it from a log: matched without base58 encoding. */
+  readonly toHex20?: string;
   readonly amountMinor: bigint;
 }
 

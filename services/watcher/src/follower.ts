@@ -50,7 +50,7 @@ export function depositsToOurAddresses(
   const deposits: DepositObservation[] = [];
   for (const block of blocks)
     for (const transfer of block.transfers)
-      if (addressBook.has(transfer.to))
+      if (addressBook.pays(transfer))
         deposits.push({
           ...transfer,
           blockNumber: block.number,
