@@ -25,6 +25,11 @@ export async function createDatabasePool(options: CreateDatabasePoolOptions): Pr
     transactionRetryLimit: 0,
     queryRetryLimit: 0,
     captureStackTrace: false,
+    // slonik's default runs DISCARD ALL whenever a connection goes back to the pool: a round trip after every query
+    // and transaction, and it drops the cached plans of the ledger's PL/pgSQL functions, which then parse and plan
+    // every statement again on every batch. Cardgate keeps no session state on pooled connections (transaction
+    // settings are `set transaction` or SET LOCAL; advisory locks live on dedicated clients): nothing to reset.
+    resetConnection: async () => undefined,
   });
 }
 

@@ -54,6 +54,10 @@ export function createBatcher<Item, Outcome>(options: BatcherOptions<Item, Outco
   async function lane(): Promise<void> {
     try {
       for (;;) {
+        // One turn of the event loop before taking a batch: callers whose requests just completed (and callers that
+        // submitted in the same turn) are queued by then and join this batch instead of forming a small one of their
+        // own, which would alternate with the batch in flight and halve every batch.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const batch = takeBatch();
         if (batch.length === 0) return;
         try {

@@ -1,0 +1,56 @@
+-- ledger_lock_and_load, with statements whose generic plans are index scans. The pool keeps PL/pgSQL's cached plans
+-- across batches (it no longer runs DISCARD ALL on every release), and after a few calls PostgreSQL switches a
+-- function's statements to generic plans: the original lock statement (`id in (select unnest(...) union ...)`) then
+-- hashed the whole account table. Here the account ids are gathered first and every lookup is `= any(array)` on a
+-- unique index. Same results and the same locking order as 0002.
+create or replace function ledger_lock_and_load(p_account_ids int8[], p_transfer_ids text[], p_pending_ids text[])
+returns jsonb language plpgsql as $$
+declare
+  v_ids int8[];
+  v_accounts jsonb;
+  v_transfers jsonb;
+  v_resolutions jsonb;
+begin
+  v_ids := array(
+    select distinct x from (
+      select unnest(p_account_ids) as x
+      union all
+      select unnest(array[t.debit_account_id, t.credit_account_id]) from ledger_transfer t where t.id = any(p_pending_ids)
+    ) ids
+    order by x);
+
+  select coalesce(jsonb_agg(jsonb_build_object(
+      'id', a.id::text, 'code', a.code, 'asset', a.asset, 'kind', a.kind, 'owner_ref', a.owner_ref,
+      'debits_must_not_exceed_credits', a.debits_must_not_exceed_credits,
+      'credits_must_not_exceed_debits', a.credits_must_not_exceed_debits,
+      'debits_posted', a.debits_posted::text, 'credits_posted', a.credits_posted::text,
+      'debits_pending', a.debits_pending::text, 'credits_pending', a.credits_pending::text,
+      'closed', a.closed_at is not null) order by a.id), '[]'::jsonb)
+  into v_accounts
+  from (select * from ledger_account where id = any(v_ids) order by id for update) a;
+
+  select coalesce(jsonb_agg(jsonb_build_object(
+      'seq', t.seq::text, 'id', t.id, 'batch_id', t.batch_id, 'kind', t.kind, 'code', t.code, 'asset', t.asset,
+      'debit_account_id', t.debit_account_id::text, 'credit_account_id', t.credit_account_id::text,
+      'amount', t.amount::text, 'pending_id', t.pending_id,
+      'timeout_at_ms', ((extract(epoch from t.timeout_at) * 1000)::int8)::text, 'metadata', t.metadata,
+      'debit_debits_posted', t.debit_debits_posted::text, 'debit_credits_posted', t.debit_credits_posted::text,
+      'debit_debits_pending', t.debit_debits_pending::text, 'debit_credits_pending', t.debit_credits_pending::text,
+      'credit_debits_posted', t.credit_debits_posted::text, 'credit_credits_posted', t.credit_credits_posted::text,
+      'credit_debits_pending', t.credit_debits_pending::text, 'credit_credits_pending', t.credit_credits_pending::text,
+      'created_at_ms', ((extract(epoch from t.created_at) * 1000)::int8)::text)), '[]'::jsonb)
+  into v_transfers
+  from ledger_transfer t
+  where t.id = any(p_transfer_ids || p_pending_ids);
+
+  select coalesce(jsonb_agg(jsonb_build_object('pending_id', r.pending_id, 'kind', r.kind)), '[]'::jsonb)
+  into v_resolutions
+  from ledger_transfer r
+  where r.pending_id = any(p_pending_ids);
+
+  return jsonb_build_object('accounts', v_accounts, 'transfers', v_transfers, 'resolutions', v_resolutions);
+end $$;
+
+-- Its statements are planned for the actual ids on each call (a handful of rows by unique index); a generic plan,
+-- costed for an unknown array, can choose to scan. Planning these three small statements costs less than a bad plan.
+alter function ledger_lock_and_load(int8[], text[], text[]) set plan_cache_mode = force_custom_plan;
