@@ -163,6 +163,8 @@ const loadedBatch = z.object({
   ),
 });
 
+const loadedRow = z.object({ loaded: z.unknown() });
+
 export interface LoadedBatch {
   readonly accounts: Map<bigint, AccountState>;
   readonly existing: Map<string, Transfer>;
@@ -179,7 +181,7 @@ export async function lockAndLoad(
   transferIds: readonly string[],
   pendingIds: readonly string[],
 ): Promise<LoadedBatch> {
-  const loaded = await connection.oneFirst(sql.type(z.object({ loaded: z.unknown() }))`
+  const loaded = await connection.oneFirst(sql.prepared('cardgate_ledger_lock_and_load', loadedRow)`
     select ledger_lock_and_load(${sql.array([...new Set(accountIds)], 'int8')}, ${sql.array(transferIds, 'text')},
       ${sql.array(pendingIds, 'text')}) as loaded`);
   const parsed = loadedBatch.parse(loaded);
@@ -211,7 +213,7 @@ export async function writeBatch(
 ): Promise<Map<string, { seq: bigint; createdAt: Date }>> {
   const assigned = new Map<string, { seq: bigint; createdAt: Date }>();
   if (inserts.length === 0) return assigned;
-  const rows = await connection.any(sql.type(insertedRow)`
+  const rows = await connection.any(sql.prepared('cardgate_ledger_write_batch', insertedRow)`
     select id, seq, created_at_ms from ledger_write_batch(
       ${sql.array(
         inserts.map((t) => t.id),
