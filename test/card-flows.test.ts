@@ -126,6 +126,51 @@ describe('card flows on the real stack', () => {
     });
   });
 
+  it('books pending credits, their settlement, corrections and balance inquiries like the sandbox', async () => {
+    await withCardStack({ pool: database.pool, label: 'cards-credits' }, async (stack) => {
+      const userId = `u-${uniqueSuffix()}`;
+      await stack.fundWallet(userId, '20');
+      const card = await stack.issueCard(userId);
+      await (await loadCard(stack, { userId, cardId: card.cardId, usdt: '10' })).handle.result();
+      const creditsPending = async () =>
+        (await stack.ledger.accountByCode(`card:${card.cardId}:USD`))!.creditsPending;
+
+      const refund = await simulate(stack, 'credit_authorization_advice', {
+        card_token: card.providerToken,
+        amount: '700',
+        descriptor: 'REFUND',
+      });
+      // Announced, not spendable: outside the balances on both sides, a pending credit in the ledger.
+      expect(await expectCardsEqual(stack, card, userId)).toEqual({
+        settled: 984n,
+        pending: 0n,
+        available: 984n,
+      });
+      await expect.poll(creditsPending, { timeout: 10_000 }).toBe(700n);
+      await simulate(stack, 'financial_credit_authorization', { token: refund.token, amount: '700' });
+      expect(await expectCardsEqual(stack, card, userId)).toEqual({
+        settled: 1_684n,
+        pending: 0n,
+        available: 1_684n,
+      });
+      await expect.poll(creditsPending, { timeout: 10_000 }).toBe(0n);
+
+      await simulate(stack, 'correction', { card_token: card.providerToken, amount: '50', type: 'CREDIT' });
+      await simulate(stack, 'correction', { card_token: card.providerToken, amount: '30', type: 'DEBIT' });
+      await simulate(stack, 'balance_inquiry', { card_token: card.providerToken });
+      expect(await expectCardsEqual(stack, card, userId)).toEqual({
+        settled: 1_704n,
+        pending: 0n,
+        available: 1_704n,
+      });
+      expect((await stack.ledger.verify()).ok).toBe(true);
+      await recordHistoryIfAsked(
+        cardTransactionWorkflowId(refund.token),
+        'card-transaction-pending-credit-settled',
+      );
+    });
+  });
+
   it('keeps the ledger unchanged by repeated and out-of-order webhooks', async () => {
     await withCardStack({ pool: database.pool, label: 'cards-order' }, async (stack) => {
       const userId = `u-${uniqueSuffix()}`;

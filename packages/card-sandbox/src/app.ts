@@ -81,6 +81,13 @@ const schemas = {
   }),
   newTransaction: z.object({ card_token: token, amount, descriptor }),
   returnReversal: z.object({ token }),
+  creditAuthorization: z.object({ card_token: token, amount, descriptor }),
+  financialCredit: z.union([
+    z.object({ token, amount, descriptor: descriptor.optional() }),
+    z.object({ card_token: token, amount, descriptor }),
+  ]),
+  correction: z.object({ card_token: token, amount, type: z.enum(['CREDIT', 'DEBIT']) }),
+  balanceInquiry: z.object({ card_token: token }),
   release: z.object({ order: z.enum(['fifo', 'reverse']).default('fifo') }),
 };
 
@@ -280,6 +287,24 @@ export function createSandboxApp(dependencies: SandboxAppDependencies) {
   app.post('/v1/simulate/force_post', async (context) => {
     const body = validate(schemas.newTransaction, await readJson(context));
     return answer(context, state.forcePost(body.card_token, body.amount, body.descriptor));
+  });
+
+  app.post('/v1/simulate/credit_authorization_advice', async (context) => {
+    const body = validate(schemas.creditAuthorization, await readJson(context));
+    return answer(context, state.creditAuthorization(body.card_token, body.amount, body.descriptor));
+  });
+  app.post('/v1/simulate/financial_credit_authorization', async (context) => {
+    const body = validate(schemas.financialCredit, await readJson(context));
+    const target = 'token' in body ? { transactionToken: body.token } : { cardToken: body.card_token };
+    return answer(context, state.financialCredit(target, body.amount, body.descriptor ?? 'CREDIT'));
+  });
+  app.post('/v1/simulate/correction', async (context) => {
+    const body = validate(schemas.correction, await readJson(context));
+    return answer(context, state.correction(body.card_token, body.amount, body.type));
+  });
+  app.post('/v1/simulate/balance_inquiry', async (context) => {
+    const body = validate(schemas.balanceInquiry, await readJson(context));
+    return answer(context, state.balanceInquiry(body.card_token));
   });
 
   // --- admin (no API key; development and tests only) --------------------------------------------------------------

@@ -13,11 +13,24 @@ export type EventKind =
   | 'CLEARING'
   | 'FINANCIAL_AUTHORIZATION'
   | 'RETURN'
-  | 'RETURN_REVERSAL';
+  | 'RETURN_REVERSAL'
+  | 'CREDIT_AUTHORIZATION'
+  | 'FINANCIAL_CREDIT_AUTHORIZATION'
+  | 'CORRECTION_CREDIT'
+  | 'CORRECTION_DEBIT'
+  | 'BALANCE_INQUIRY';
 export type DeclineReason = 'CARD_PAUSED' | 'CARD_CLOSED' | 'INSUFFICIENT_FUNDS';
 export type SimulateResult = 'APPROVED' | DeclineReason;
 /** What started a transaction: an authorization (dual message), a single-message debit, a return, a force post. */
-export type TransactionOrigin = 'AUTHORIZATION' | 'FINANCIAL_AUTHORIZATION' | 'RETURN' | 'FORCE_POST';
+export type TransactionOrigin =
+  | 'AUTHORIZATION'
+  | 'FINANCIAL_AUTHORIZATION'
+  | 'RETURN'
+  | 'FORCE_POST'
+  | 'CREDIT_AUTHORIZATION'
+  | 'FINANCIAL_CREDIT'
+  | 'CORRECTION'
+  | 'BALANCE_INQUIRY';
 
 export const currency = 'USD';
 
@@ -91,6 +104,8 @@ export interface TransactionRecord {
   debited: bigint;
   /** Posted credits on this transaction. */
   credited: bigint;
+  /** A credit authorization not yet settled: shown to nobody as spendable, so outside every balance. */
+  pendingCredit: bigint;
   /** The last release of the hold, when the hold was released rather than cleared. */
   released: 'VOIDED' | 'EXPIRED' | null;
   readonly descriptor: string;
@@ -354,7 +369,7 @@ export class SandboxState {
 
   static status(transaction: TransactionRecord): TransactionStatus {
     if (transaction.result !== 'APPROVED') return 'DECLINED';
-    if (transaction.hold > 0n) return 'PENDING';
+    if (transaction.hold > 0n || transaction.pendingCredit > 0n) return 'PENDING';
     if (transaction.debited > 0n || transaction.credited > 0n) return 'SETTLED';
     return transaction.released ?? 'SETTLED';
   }
@@ -471,6 +486,74 @@ export class SandboxState {
     return { transaction, event: this.#event(transaction, 'CLEARING', amount) };
   }
 
+  /** A credit announced but not settled (a refund on its way): pending, not spendable, outside the balances. */
+  creditAuthorization(cardToken: string, amount: bigint, descriptor: string): SimulateOutcome {
+    positive(amount);
+    this.card(cardToken);
+    const transaction = this.#newTransaction(cardToken, 'CREDIT_AUTHORIZATION', 'APPROVED', amount, {
+      descriptor,
+    });
+    transaction.pendingCredit = amount;
+    return { transaction, event: this.#event(transaction, 'CREDIT_AUTHORIZATION', amount) };
+  }
+
+  /**
+   * Posts a credit: settling (part of) a credit authorization when its token is given, else as a new transaction.
+   */
+  financialCredit(
+    target: { cardToken: string } | { transactionToken: string },
+    amount: bigint,
+    descriptor: string,
+  ): SimulateOutcome {
+    positive(amount);
+    let transaction: TransactionRecord;
+    if ('transactionToken' in target) {
+      transaction = this.transaction(target.transactionToken);
+      if (transaction.origin !== 'CREDIT_AUTHORIZATION')
+        throw new SandboxError(
+          409,
+          'not_a_credit_authorization',
+          `transaction ${target.transactionToken} is not a credit authorization`,
+        );
+      transaction.pendingCredit -= min(amount, transaction.pendingCredit);
+    } else {
+      this.card(target.cardToken);
+      transaction = this.#newTransaction(target.cardToken, 'FINANCIAL_CREDIT', 'APPROVED', amount, {
+        descriptor,
+      });
+    }
+    transaction.credited += amount;
+    return { transaction, event: this.#event(transaction, 'FINANCIAL_CREDIT_AUTHORIZATION', amount) };
+  }
+
+  /** A correction by the network: a credit or a debit, posted at once, whatever the balance. */
+  correction(cardToken: string, amount: bigint, direction: 'CREDIT' | 'DEBIT'): SimulateOutcome {
+    positive(amount);
+    this.card(cardToken);
+    const transaction = this.#newTransaction(cardToken, 'CORRECTION', 'APPROVED', amount, {
+      descriptor: `CORRECTION ${direction}`,
+    });
+    if (direction === 'CREDIT') transaction.credited = amount;
+    else transaction.debited = amount;
+    return {
+      transaction,
+      event: this.#event(
+        transaction,
+        direction === 'CREDIT' ? 'CORRECTION_CREDIT' : 'CORRECTION_DEBIT',
+        amount,
+      ),
+    };
+  }
+
+  /** An ATM balance inquiry: an event that moves nothing. */
+  balanceInquiry(cardToken: string): SimulateOutcome {
+    this.card(cardToken);
+    const transaction = this.#newTransaction(cardToken, 'BALANCE_INQUIRY', 'APPROVED', 0n, {
+      descriptor: 'BALANCE INQUIRY',
+    });
+    return { transaction, event: this.#event(transaction, 'BALANCE_INQUIRY', 0n) };
+  }
+
   #decision(cardToken: string, amount: bigint): SimulateResult {
     const card = this.card(cardToken);
     if (card.state === 'CLOSED') return 'CARD_CLOSED';
@@ -509,6 +592,7 @@ export class SandboxState {
       hold: 0n,
       debited: 0n,
       credited: 0n,
+      pendingCredit: 0n,
       released: null,
       descriptor: merchant.descriptor,
       mcc: merchant.mcc ?? null,

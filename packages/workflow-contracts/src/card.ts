@@ -10,6 +10,11 @@ export const cardTransactionEventKinds = [
   'FINANCIAL_AUTHORIZATION',
   'RETURN',
   'RETURN_REVERSAL',
+  'CREDIT_AUTHORIZATION',
+  'FINANCIAL_CREDIT_AUTHORIZATION',
+  'CORRECTION_CREDIT',
+  'CORRECTION_DEBIT',
+  'BALANCE_INQUIRY',
 ] as const;
 
 export type CardTransactionEventKind = (typeof cardTransactionEventKinds)[number];

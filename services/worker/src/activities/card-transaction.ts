@@ -20,6 +20,8 @@ export interface CardTransactionActivityDependencies {
 
 export interface CardTransactionTargetText {
   readonly holdMinor: string;
+  /** Absent in activity inputs recorded before pending credits existed: read as '0'. */
+  readonly pendingCreditMinor?: string;
   readonly debitedMinor: string;
   readonly creditedMinor: string;
 }
@@ -36,6 +38,8 @@ const stateRow = z.object({
   applied_version: z.number(),
   hold_minor: z.bigint(),
   hold_transfer_id: z.string().nullable(),
+  pending_credit_minor: z.bigint(),
+  pending_credit_transfer_id: z.string().nullable(),
   debited_minor: z.bigint(),
   credited_minor: z.bigint(),
   expired: z.boolean(),
@@ -47,7 +51,8 @@ export function createCardTransactionActivities(dependencies: CardTransactionAct
 
   async function stateOf(providerTransactionId: string) {
     return pool.maybeOne(sql.type(stateRow)`
-      select applied_version, hold_minor, hold_transfer_id, debited_minor, credited_minor,
+      select applied_version, hold_minor, hold_transfer_id, pending_credit_minor, pending_credit_transfer_id,
+        debited_minor, credited_minor,
         expired_at is not null as expired
       from card_transaction where provider_transaction_id = ${providerTransactionId}`);
   }
@@ -87,6 +92,7 @@ export function createCardTransactionActivities(dependencies: CardTransactionAct
       const state = (await stateOf(txn))!;
       const target = {
         hold: BigInt(input.target.holdMinor),
+        pendingCredit: BigInt(input.target.pendingCreditMinor ?? '0'),
         debited: BigInt(input.target.debitedMinor),
         credited: BigInt(input.target.creditedMinor),
       };
@@ -98,7 +104,8 @@ export function createCardTransactionActivities(dependencies: CardTransactionAct
           reason: 'target_regressed',
         });
       const holdChanges = target.hold !== state.hold_minor;
-      if (debitDelta === 0n && creditDelta === 0n && !holdChanges && !expiredNow)
+      const pendingCreditChanges = target.pendingCredit !== state.pending_credit_minor;
+      if (debitDelta === 0n && creditDelta === 0n && !holdChanges && !pendingCreditChanges && !expiredNow)
         return { ...textOf(state), expired: state.expired };
 
       const version = state.applied_version + 1;
@@ -125,6 +132,23 @@ export function createCardTransactionActivities(dependencies: CardTransactionAct
           debitAccountId: cardAccount!,
           creditAccountId: prefund!,
           amount: usd(target.hold),
+          metadata,
+        });
+      if (pendingCreditChanges && state.pending_credit_transfer_id)
+        transfers.push({
+          type: 'void_pending',
+          id: `${prefix}:credit-release`,
+          code: 'card_pending_credit_release',
+          pendingId: state.pending_credit_transfer_id,
+        });
+      if (pendingCreditChanges && target.pendingCredit > 0n)
+        transfers.push({
+          type: 'pending',
+          id: `${prefix}:pending-credit`,
+          code: 'card_pending_credit',
+          debitAccountId: prefund!,
+          creditAccountId: cardAccount!,
+          amount: usd(target.pendingCredit),
           metadata,
         });
       if (debitDelta > 0n)
@@ -154,9 +178,16 @@ export function createCardTransactionActivities(dependencies: CardTransactionAct
           ? `${prefix}:hold`
           : null
         : state.hold_transfer_id;
+      const pendingCreditTransferId = pendingCreditChanges
+        ? target.pendingCredit > 0n
+          ? `${prefix}:pending-credit`
+          : null
+        : state.pending_credit_transfer_id;
       const advanced = await pool.query(sql.type(noRows)`
         update card_transaction set applied_version = ${version}, hold_minor = ${target.hold},
-          hold_transfer_id = ${holdTransferId}, debited_minor = ${target.debited}, credited_minor = ${target.credited},
+          hold_transfer_id = ${holdTransferId}, pending_credit_minor = ${target.pendingCredit},
+          pending_credit_transfer_id = ${pendingCreditTransferId},
+          debited_minor = ${target.debited}, credited_minor = ${target.credited},
           expired_at = case when ${input.expired} then coalesce(expired_at, now()) else expired_at end, updated_at = now()
         where provider_transaction_id = ${txn} and applied_version = ${state.applied_version}`);
       if (advanced.rowCount !== 1)
@@ -164,7 +195,12 @@ export function createCardTransactionActivities(dependencies: CardTransactionAct
           reason: 'concurrent_apply',
         });
       logger.info({ providerTransactionId: txn, version, ...input.target }, 'card transaction applied');
-      return { version, ...input.target, expired: input.expired || state.expired };
+      return {
+        version,
+        ...input.target,
+        pendingCreditMinor: target.pendingCredit.toString(),
+        expired: input.expired || state.expired,
+      };
     },
   };
 }
@@ -173,6 +209,7 @@ function textOf(state: z.infer<typeof stateRow>): AppliedCardTransaction {
   return {
     version: state.applied_version,
     holdMinor: state.hold_minor.toString(),
+    pendingCreditMinor: state.pending_credit_minor.toString(),
     debitedMinor: state.debited_minor.toString(),
     creditedMinor: state.credited_minor.toString(),
     expired: state.expired,

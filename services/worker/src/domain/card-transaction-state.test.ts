@@ -37,6 +37,7 @@ describe('card transaction target', () => {
   it('holds an approved authorization, and nothing for a declined one', () => {
     expect(targetOf([event('AUTHORIZATION', 1_000n, 1)], open)).toEqual({
       holdMinor: 1_000n,
+      pendingCreditMinor: 0n,
       debitedMinor: 0n,
       creditedMinor: 0n,
     });
@@ -54,12 +55,14 @@ describe('card transaction target', () => {
     const firstClearing = event('CLEARING', 500n, 4);
     expect(targetOf([authorization, advice, partialReversal, firstClearing], open)).toEqual({
       holdMinor: 800n,
+      pendingCreditMinor: 0n,
       debitedMinor: 500n,
       creditedMinor: 0n,
     });
     const secondClearing = event('CLEARING', 1_000n, 5); // more than what is left: the hold goes to zero
     expect(targetOf([authorization, advice, partialReversal, firstClearing, secondClearing], open)).toEqual({
       holdMinor: 0n,
+      pendingCreditMinor: 0n,
       debitedMinor: 1_500n,
       creditedMinor: 0n,
     });
@@ -71,6 +74,7 @@ describe('card transaction target', () => {
     expect(targetOf([authorization], { expired: true }).holdMinor).toBe(0n);
     expect(targetOf([authorization, event('CLEARING', 900n, 3)], { expired: true })).toEqual({
       holdMinor: 0n,
+      pendingCreditMinor: 0n,
       debitedMinor: 900n,
       creditedMinor: 0n,
     });
@@ -85,11 +89,13 @@ describe('card transaction target', () => {
     // A force post is a clearing with no authorization: a debit, no hold.
     expect(targetOf([event('CLEARING', 700n, 1)], open)).toEqual({
       holdMinor: 0n,
+      pendingCreditMinor: 0n,
       debitedMinor: 700n,
       creditedMinor: 0n,
     });
     expect(targetOf([event('RETURN', 300n, 1), event('RETURN_REVERSAL', 300n, 2)], open)).toEqual({
       holdMinor: 0n,
+      pendingCreditMinor: 0n,
       debitedMinor: 300n,
       creditedMinor: 300n,
     });
@@ -104,7 +110,12 @@ describe('card transaction target', () => {
       event('CLEARING', 400n, 5),
     ];
     const expected = targetOf(events, open);
-    expect(expected).toEqual({ holdMinor: 1_000n, debitedMinor: 1_400n, creditedMinor: 0n });
+    expect(expected).toEqual({
+      holdMinor: 1_000n,
+      pendingCreditMinor: 0n,
+      debitedMinor: 1_400n,
+      creditedMinor: 0n,
+    });
     fc.assert(
       fc.property(
         fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }),
@@ -115,6 +126,41 @@ describe('card transaction target', () => {
         },
       ),
     );
+  });
+});
+
+describe('credits, corrections and inquiries', () => {
+  it('keeps a credit authorization pending until credits settle it, and releases it at expiry', () => {
+    const creditAuthorization = event('CREDIT_AUTHORIZATION', 2_000n, 1);
+    expect(targetOf([creditAuthorization], open)).toEqual({
+      holdMinor: 0n,
+      pendingCreditMinor: 2_000n,
+      debitedMinor: 0n,
+      creditedMinor: 0n,
+    });
+    const partly = event('FINANCIAL_CREDIT_AUTHORIZATION', 1_500n, 2);
+    expect(targetOf([creditAuthorization, partly], open)).toMatchObject({
+      pendingCreditMinor: 500n,
+      creditedMinor: 1_500n,
+    });
+    expect(targetOf([creditAuthorization], { expired: true }).pendingCreditMinor).toBe(0n);
+  });
+
+  it('posts corrections both ways and moves nothing for a balance inquiry', () => {
+    expect(targetOf([event('CORRECTION_CREDIT', 120n, 1)], open)).toMatchObject({
+      creditedMinor: 120n,
+      debitedMinor: 0n,
+    });
+    expect(targetOf([event('CORRECTION_DEBIT', 80n, 1)], open)).toMatchObject({
+      creditedMinor: 0n,
+      debitedMinor: 80n,
+    });
+    expect(targetOf([event('BALANCE_INQUIRY', 0n, 1)], open)).toEqual({
+      holdMinor: 0n,
+      pendingCreditMinor: 0n,
+      debitedMinor: 0n,
+      creditedMinor: 0n,
+    });
   });
 });
 

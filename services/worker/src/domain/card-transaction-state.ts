@@ -6,6 +6,8 @@ import type { CardTransactionEvent } from '@cardgate/workflow-contracts';
 export interface CardTransactionTarget {
   /** What the card should have on hold for this transaction. */
   readonly holdMinor: bigint;
+  /** A credit announced but not settled (CREDIT_AUTHORIZATION): pending, not spendable. */
+  readonly pendingCreditMinor: bigint;
   /** Debits posted to the card for this transaction, in total. */
   readonly debitedMinor: bigint;
   /** Credits posted to the card for this transaction, in total. */
@@ -21,6 +23,8 @@ export function targetOf(
   // The authorized total is set by the authorization and moved by each advice: the latest by sequence counts.
   let authorized = 0n;
   let authorizedSequence = 0;
+  let creditAuthorized = 0n;
+  let creditAuthorizedSequence = 0;
   let reversed = 0n;
   let cleared = 0n;
   let debited = 0n;
@@ -53,12 +57,32 @@ export function targetOf(
         debited += amount;
         break;
       case 'RETURN':
+      case 'FINANCIAL_CREDIT_AUTHORIZATION':
+      case 'CORRECTION_CREDIT':
         credited += amount;
+        break;
+      case 'CORRECTION_DEBIT':
+        debited += amount;
+        break;
+      case 'CREDIT_AUTHORIZATION':
+        if (approved(event) && event.sequence > creditAuthorizedSequence) {
+          creditAuthorized = amount;
+          creditAuthorizedSequence = event.sequence;
+        }
+        break;
+      case 'BALANCE_INQUIRY':
         break;
     }
   }
   const open = authorized - reversed - cleared;
-  return { holdMinor: expired || open < 0n ? 0n : open, debitedMinor: debited, creditedMinor: credited };
+  // A credit authorization settles by the credits posted on its transaction.
+  const creditOpen = creditAuthorized - credited;
+  return {
+    holdMinor: expired || open < 0n ? 0n : open,
+    pendingCreditMinor: expired || creditOpen < 0n ? 0n : creditOpen,
+    debitedMinor: debited,
+    creditedMinor: credited,
+  };
 }
 
 /** MCCs whose authorizations stay open 30 days: hotels, car rental, mail order, cruises (domain.md). */
@@ -74,7 +98,10 @@ export function authorizationLifetimeDays(mcc: string | null): number {
   return long ? 30 : 7;
 }
 
-/** When the open hold of this transaction expires: its first approved authorization's (or advice's) time plus the lifetime. */
+/**
+ * When what is open on this transaction (a hold or a pending credit) expires: its first approved authorization's (or
+ * advice's, or credit authorization's) time plus the lifetime.
+ */
 export function holdExpiresAtMs(
   events: readonly CardTransactionEvent[],
   lifetimeOverrideMs?: number,
@@ -82,7 +109,9 @@ export function holdExpiresAtMs(
   let first: CardTransactionEvent | undefined;
   for (const event of events)
     if (
-      (event.kind === 'AUTHORIZATION' || event.kind === 'AUTHORIZATION_ADVICE') &&
+      (event.kind === 'AUTHORIZATION' ||
+        event.kind === 'AUTHORIZATION_ADVICE' ||
+        event.kind === 'CREDIT_AUTHORIZATION') &&
       approved(event) &&
       (!first || event.sequence < first.sequence)
     )

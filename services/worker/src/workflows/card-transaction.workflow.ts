@@ -62,12 +62,15 @@ export async function cardTransactionWorkflow(
     const target = targetOf(all, { expired });
     const targetText = {
       holdMinor: target.holdMinor.toString(),
+      pendingCreditMinor: target.pendingCreditMinor.toString(),
       debitedMinor: target.debitedMinor.toString(),
       creditedMinor: target.creditedMinor.toString(),
     };
     const same =
       applied !== null &&
       applied.holdMinor === targetText.holdMinor &&
+      // Results recorded before pending credits existed carry none: the same as zero.
+      (applied.pendingCreditMinor ?? '0') === targetText.pendingCreditMinor &&
       applied.debitedMinor === targetText.debitedMinor &&
       applied.creditedMinor === targetText.creditedMinor &&
       applied.expired === expired;
@@ -79,7 +82,8 @@ export async function cardTransactionWorkflow(
         expired,
       });
 
-    const expiresAtMs = target.holdMinor > 0n ? holdExpiresAtMs(all, input.holdLifetimeOverrideMs) : null;
+    const somethingOpen = target.holdMinor > 0n || target.pendingCreditMinor > 0n;
+    const expiresAtMs = somethingOpen ? holdExpiresAtMs(all, input.holdLifetimeOverrideMs) : null;
     const waitMs =
       expiresAtMs !== null
         ? Math.max(0, expiresAtMs - Date.now())
