@@ -3,8 +3,8 @@
 // the deposit (tx id, log index), so a retry, a crash or a repeated workflow can never credit twice.
 import { sql, type DatabasePool } from '@cardgate/db';
 import { AppError } from '@cardgate/errors';
-import type { Ledger, TransferRequest } from '@cardgate/ledger';
-import { parseMinorUnits, USDT } from '@cardgate/money';
+import type { Ledger, Metadata, TransferRequest } from '@cardgate/ledger';
+import { parseMinorUnits, USDT, type Money } from '@cardgate/money';
 import type { Logger } from '@cardgate/config';
 import { z } from 'zod';
 import { priceDeposit, type DepositPricing } from '../domain/deposit-pricing.ts';
@@ -37,6 +37,27 @@ export interface DepositCredit {
 const ownerRow = z.object({ user_id: z.string() });
 
 export const depositTransferId = (txId: string, logIndex: number): string => `deposit:${txId}:${logIndex}`;
+
+/** The deposit fee from the wallet to revenue, when there is one; its id derives from the deposit's. */
+function feeTransfers(
+  depositId: string,
+  walletId: bigint,
+  feesId: bigint,
+  fee: Money,
+  metadata?: Metadata,
+): TransferRequest[] {
+  if (fee.minor <= 0n) return [];
+  const transfer: TransferRequest = {
+    type: 'posted',
+    id: `${depositId}:fee`,
+    code: 'deposit_fee',
+    debitAccountId: walletId,
+    creditAccountId: feesId,
+    amount: fee,
+    ...(metadata ? { metadata } : {}),
+  };
+  return [transfer];
+}
 
 export function createDepositActivities(dependencies: DepositActivityDependencies) {
   const { pool, ledger, accountIds, pricing, logger } = dependencies;
@@ -91,19 +112,7 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
               amount: gross,
               metadata,
             },
-            ...(price.fee.minor > 0n
-              ? [
-                  {
-                    type: 'posted',
-                    id: `${id}:fee`,
-                    code: 'deposit_fee',
-                    debitAccountId: wallet!,
-                    creditAccountId: fees!,
-                    amount: price.fee,
-                    metadata,
-                  } satisfies TransferRequest,
-                ]
-              : []),
+            ...feeTransfers(id, wallet!, fees!, price.fee, metadata),
           ];
       const results = await ledger.submit(transfers);
       logger.info(
@@ -153,18 +162,7 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
       const [wallet, fees] = await accountIds([chart.wallet(input.userId), chart.depositFees]);
       await ledger.submit([
         { type: 'post_pending', id: `${id}:release`, code: 'deposit_released', pendingId: id },
-        ...(price.fee.minor > 0n
-          ? [
-              {
-                type: 'posted',
-                id: `${id}:fee`,
-                code: 'deposit_fee',
-                debitAccountId: wallet!,
-                creditAccountId: fees!,
-                amount: price.fee,
-              } satisfies TransferRequest,
-            ]
-          : []),
+        ...feeTransfers(id, wallet!, fees!, price.fee),
       ]);
       return {
         userId: input.userId,
