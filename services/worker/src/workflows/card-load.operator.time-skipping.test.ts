@@ -1,0 +1,143 @@
+// Proves the card load's way out when the provider never gives a definite answer, on Temporal's time-skipping test
+// server: every call fails ambiguously (5xx on each load and lookup), the workflow keeps the USDT on hold through its
+// bounded rounds (with growing pauses, skipped here), stops in `needs_operator`, and moves only when an operator
+// says what the provider did: `not_loaded` voids the hold (the user's USDT is back), `loaded` posts it.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createLogger } from '@cardgate/config';
+import { sql } from '@cardgate/db';
+import { createHttpCardProvider } from '@cardgate/card-provider';
+import { startCardSandbox } from '@cardgate/card-sandbox';
+import { createLedger } from '@cardgate/ledger';
+import { ensureTemporalTestServer } from '@cardgate/local-stack';
+import { parseMoney, USDT } from '@cardgate/money';
+import { harnessContext, testRedisPrefix, testTaskQueue, useTestDatabase } from '@cardgate/test-harness';
+import { cardLoadWorkflowId } from '@cardgate/workflow-contracts';
+import { createActivities } from '../activities/index.ts';
+import { chart } from '../activities/chart.ts';
+import { notificationQueueName } from '../activities/notifications.ts';
+import { testMoneySettings } from '../testing.ts';
+import { workflowsPath } from '../worker.ts';
+import { cardLoadWorkflow, resolveCardLoadSignal } from './card-load.workflow.ts';
+
+const database = useTestDatabase();
+const apiKey = 'operator-test-key';
+let environment: TestWorkflowEnvironment;
+let redis: Redis;
+let notifications: Queue;
+let sandbox: Awaited<ReturnType<typeof startCardSandbox>>;
+
+beforeAll(async () => {
+  environment = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: ensureTemporalTestServer() } },
+  });
+  redis = new Redis(harnessContext().redisUrl, { maxRetriesPerRequest: null });
+  notifications = new Queue(notificationQueueName, {
+    connection: redis,
+    prefix: testRedisPrefix('operator'),
+  });
+  sandbox = await startCardSandbox({
+    port: 0,
+    apiKey,
+    webhookSecret: 'whsec_b3BlcmF0b3ItdGVzdC1zZWNyZXQtMTIzNDU2',
+  });
+}, 120_000);
+afterAll(async () => {
+  await sandbox?.close();
+  await notifications?.close();
+  redis?.disconnect();
+  await environment?.teardown();
+});
+
+describe('a card load the provider never answers', () => {
+  it('holds the USDT, stops for an operator, and voids or posts only on the operator’s word', async () => {
+    const ledger = createLedger({ pool: database.pool });
+    const provider = createHttpCardProvider({
+      baseUrl: sandbox.url,
+      apiKey,
+      attemptsMax: 1,
+      timeoutMs: 2_000,
+    });
+    const userId = `op-${randomUUID().slice(0, 8)}`;
+    const [treasury] = await ledger.createAccounts([chart.treasury]);
+    const [wallet] = await ledger.createAccounts([chart.wallet(userId)]);
+    await ledger.transfer({
+      type: 'posted',
+      id: `op-funding-${userId}`,
+      code: 'deposit',
+      debitAccountId: treasury!.id,
+      creditAccountId: wallet!.id,
+      amount: parseMoney('30', USDT),
+    });
+    const card = await provider.createCard({ idempotencyKey: `crd_op${randomUUID().slice(0, 8)}` });
+    const cardId = `crd_op${randomUUID().slice(0, 8)}`;
+    const [cardAccount] = await ledger.createAccounts([chart.card(cardId, userId)]);
+    await database.pool.query(sql.type(z.object({}))`
+      insert into card (id, user_id, provider_token, state, ledger_account_id)
+      values (${cardId}, ${userId}, ${card.token}, 'OPEN', ${cardAccount!.id})`);
+    const walletAvailable = async () => {
+      const account = (await ledger.accountByCode(chart.wallet(userId).code))!;
+      return account.creditsPosted - account.debitsPosted - account.debitsPending;
+    };
+
+    const taskQueue = testTaskQueue('operator');
+    const worker = await Worker.create({
+      connection: environment.nativeConnection,
+      taskQueue,
+      workflowsPath,
+      activities: createActivities({
+        pool: database.pool,
+        logger: createLogger({ service: 'operator-test', level: 'silent' }),
+        ledger,
+        provider,
+        notifications,
+        money: testMoneySettings,
+      }),
+    });
+    await worker.runUntil(async () => {
+      sandbox.sandbox.faults.set({ failNext: 100_000, failStatus: 503 });
+      const start = (loadId: string) =>
+        environment.client.workflow.start(cardLoadWorkflow, {
+          taskQueue,
+          workflowId: cardLoadWorkflowId(loadId),
+          args: [{ loadId, userId, cardId, amountUsdtMinor: '10000000' }],
+        });
+      const state = async (handle: Awaited<ReturnType<typeof start>>) =>
+        (await handle.query<{ status: string }>('cardLoadState')).status;
+
+      const unanswered = await start(`op-void-${randomUUID().slice(0, 8)}`);
+      const answeredLater = await start(`op-post-${randomUUID().slice(0, 8)}`);
+      // About 80 minutes of the workflows' time: 20 rounds of load, ask by key and a pause growing to 5 minutes.
+      await environment.sleep('3 hours');
+      expect(await state(unanswered)).toBe('needs_operator');
+      expect(await state(answeredLater)).toBe('needs_operator');
+      // Both holds are still in place: nothing was guessed.
+      expect(await walletAvailable()).toBe(10_000_000n);
+
+      await sandbox.sandbox.faults.clear();
+      // Both answers go in before either result is awaited: awaiting a result lets the test server skip time, and a
+      // workflow waiting for nothing else would be skipped to its execution timeout.
+      await unanswered.signal(resolveCardLoadSignal, { outcome: 'not_loaded' });
+      await answeredLater.signal(resolveCardLoadSignal, {
+        outcome: 'loaded',
+        providerLoadToken: 'load_by_operator',
+      });
+      expect(await unanswered.result()).toMatchObject({ status: 'failed' });
+      expect(await answeredLater.result()).toMatchObject({
+        status: 'loaded',
+        providerLoadToken: 'load_by_operator',
+      });
+      // One load voided (10 USDT back), one posted (10 USDT spent).
+      expect(await walletAvailable()).toBe(20_000_000n);
+      const cardBalance = (await ledger.accountByCode(chart.card(cardId, userId).code))!;
+      expect(cardBalance.creditsPosted).toBeGreaterThan(0n);
+    });
+    expect(sandbox.sandbox.summary.loads).toBe(0); // the provider never loaded anything
+    expect((await ledger.verify()).ok).toBe(true);
+  }, 180_000);
+});
