@@ -1,7 +1,7 @@
-// Proves the card load's way out when the provider never gives a definite answer, on Temporal's time-skipping test
-// server: every call fails ambiguously (5xx on each load and lookup), the workflow keeps the USDT on hold through its
-// bounded rounds (with growing pauses, skipped here), stops in `needs_operator`, and moves only when an operator
-// says what the provider did: `not_loaded` voids the hold (the user's USDT is back), `loaded` posts it.
+// Proves the ways out when the provider never gives a definite answer, on Temporal's time-skipping test server: every
+// call fails ambiguously (5xx). A card load keeps the USDT on hold through its bounded rounds (growing pauses, skipped
+// here), stops in `needs_operator`, and moves only on the operator's word: `not_loaded` voids the hold, `loaded`
+// posts it. A card issue keeps its fee held, stops in `needs_operator`, and an operator's retry finishes it.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
@@ -17,13 +17,14 @@ import { createLedger } from '@cardgate/ledger';
 import { ensureTemporalTestServer } from '@cardgate/local-stack';
 import { parseMoney, USDT } from '@cardgate/money';
 import { harnessContext, testRedisPrefix, testTaskQueue, useTestDatabase } from '@cardgate/test-harness';
-import { cardLoadWorkflowId } from '@cardgate/workflow-contracts';
+import { cardIssueWorkflowId, cardLoadWorkflowId } from '@cardgate/workflow-contracts';
 import { createActivities } from '../activities/index.ts';
 import { chart } from '../activities/chart.ts';
 import { notificationQueueName } from '../activities/notifications.ts';
 import { testMoneySettings } from '../testing.ts';
 import { workflowsPath } from '../worker.ts';
 import { cardLoadWorkflow, resolveCardLoadSignal } from './card-load.workflow.ts';
+import { cardIssueWorkflow, retryCardIssueSignal } from './card-issue.workflow.ts';
 
 const database = useTestDatabase();
 const apiKey = 'operator-test-key';
@@ -139,5 +140,62 @@ describe('a card load the provider never answers', () => {
     });
     expect(sandbox.sandbox.summary.loads).toBe(0); // the provider never loaded anything
     expect((await ledger.verify()).ok).toBe(true);
+  }, 180_000);
+
+  it('card issue: a provider that stays silent is never taken as a refusal; the fee stays held until it answers', async () => {
+    const ledger = createLedger({ pool: database.pool });
+    const provider = createHttpCardProvider({
+      baseUrl: sandbox.url,
+      apiKey,
+      attemptsMax: 1,
+      timeoutMs: 2_000,
+    });
+    const userId = `op-issue-${randomUUID().slice(0, 8)}`;
+    const [treasury] = await ledger.createAccounts([chart.treasury]);
+    const [wallet] = await ledger.createAccounts([chart.wallet(userId)]);
+    await ledger.transfer({
+      type: 'posted',
+      id: `op-issue-funding-${userId}`,
+      code: 'deposit',
+      debitAccountId: treasury!.id,
+      creditAccountId: wallet!.id,
+      amount: parseMoney('5', USDT),
+    });
+    const walletAvailable = async () => {
+      const account = (await ledger.accountByCode(chart.wallet(userId).code))!;
+      return account.creditsPosted - account.debitsPosted - account.debitsPending;
+    };
+    const taskQueue = testTaskQueue('operator-issue');
+    const worker = await Worker.create({
+      connection: environment.nativeConnection,
+      taskQueue,
+      workflowsPath,
+      activities: createActivities({
+        pool: database.pool,
+        logger: createLogger({ service: 'operator-test', level: 'silent' }),
+        ledger,
+        provider,
+        notifications,
+        money: testMoneySettings,
+      }),
+    });
+    await worker.runUntil(async () => {
+      sandbox.sandbox.faults.set({ failNext: 100_000, failStatus: 503 });
+      const cardId = `crd_silent${randomUUID().slice(0, 8)}`;
+      const handle = await environment.client.workflow.start(cardIssueWorkflow, {
+        taskQueue,
+        workflowId: cardIssueWorkflowId(cardId),
+        args: [{ cardId, userId, autoLoad: false }],
+      });
+      await environment.sleep('3 hours');
+      expect((await handle.query<{ status: string }>('cardIssueState')).status).toBe('needs_operator');
+      expect(await walletAvailable()).toBe(3_000_000n); // the 2 USDT fee is held, neither posted nor voided
+      await sandbox.sandbox.faults.clear();
+      await handle.signal(retryCardIssueSignal);
+      expect(await handle.result()).toMatchObject({ status: 'issued', cardId });
+      expect(await walletAvailable()).toBe(3_000_000n); // now posted
+      const fees = (await ledger.accountByCode(chart.cardIssueFees.code))!;
+      expect(fees.creditsPosted).toBe(2_000_000n);
+    });
   }, 180_000);
 });
