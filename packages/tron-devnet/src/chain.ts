@@ -228,6 +228,35 @@ export class DevnetChain {
     };
   }
 
+  /**
+   * `wallet/gettransactioninfobyblocknum`'s body as JSON text, written directly for the common shapes: serving a busy
+   * block must cost the devnet little, or a benchmark measures the devnet instead of the watcher. Same JSON as
+   * `JSON.stringify` of `transactionInfo` for each transaction (a test compares them).
+   */
+  transactionInfoListText(block: DevnetBlock): string {
+    const parts: string[] = [];
+    for (const transaction of block.transactions) {
+      if (transaction.transfers.length === 0) {
+        parts.push(
+          `{"id":"${transaction.txID}","blockNumber":${block.number},"blockTimeStamp":${block.timestampMs},"contractResult":[""],"receipt":{"net_usage":267}}`,
+        );
+        continue;
+      }
+      if (transaction.failure) {
+        parts.push(JSON.stringify(this.transactionInfo(transaction, block)));
+        continue;
+      }
+      const logs = transaction.transfers.map(
+        (transfer) =>
+          `{"address":"${transaction.contract.hex20}","topics":["${transferTopic}","${addressToWord(transfer.from)}","${addressToWord(transfer.to)}"],"data":"${transfer.amountMinor.toString(16).padStart(64, '0')}"}`,
+      );
+      parts.push(
+        `{"id":"${transaction.txID}","fee":345000,"blockNumber":${block.number},"blockTimeStamp":${block.timestampMs},"contractResult":[""],"contract_address":"${transaction.contract.hex41}","receipt":{"energy_usage_total":64285,"net_usage":345,"result":"SUCCESS"},"log":[${logs.join(',')}]}`,
+      );
+    }
+    return `[${parts.join(',')}]`;
+  }
+
   blockJson(block: DevnetBlock) {
     const json = {
       blockID: block.blockID,

@@ -98,3 +98,20 @@ describe('tronweb against the devnet', () => {
     expect(await balanceOf(recipient)).toBe(25_000_000n);
   });
 });
+
+describe('transaction info served as text', () => {
+  it('is the same JSON as the objects it stands for, for plain, USDT, multi-transfer and failed transactions', () => {
+    const chain = devnet.chain;
+    const recipient = deriveFromMnemonic(mnemonic, 5, 7).address.base58;
+    chain.submitTransfer([{ to: recipient, amountMinor: 123_456_789n }]);
+    chain.submitTransfer([
+      { to: recipient, amountMinor: 1n },
+      { to: recipient, amountMinor: 2n ** 70n },
+    ]);
+    chain.submitTransfer([{ to: recipient, amountMinor: 5n }], { failure: 'REVERT' });
+    const [block] = chain.produce(1);
+    const expected = block!.transactions.map((transaction) => chain.transactionInfo(transaction, block!));
+    expect(JSON.parse(chain.transactionInfoListText(block!))).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect(expected).toHaveLength(3);
+  });
+});
