@@ -558,6 +558,19 @@ describe('database guards', () => {
       sql.type(z.object({}))`update ledger_account set credits_posted = 0 where id = ${victim.id}`,
     );
   });
+
+  it('verify finds an open-hold row that names no pending transfer (the table has no foreign key since 0008)', async () => {
+    await database.pool.query(
+      sql.type(z.object({}))`insert into ledger_pending_open (transfer_id) values ('no-such-hold')`,
+    );
+    const report = await ledger.verify();
+    expect(report.ok).toBe(false);
+    expect(report.problems).toContain('open hold no-such-hold names no pending transfer');
+    await database.pool.query(
+      sql.type(z.object({}))`delete from ledger_pending_open where transfer_id = 'no-such-hold'`,
+    );
+    expect((await ledger.verify()).ok).toBe(true);
+  });
 });
 
 describe('expiry ids', () => {

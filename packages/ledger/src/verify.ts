@@ -81,7 +81,11 @@ export async function verifyLedger(pool: DatabasePool): Promise<VerifyReport> {
       problems.push(`account ${row.account_id}: stored ${row.field} ${row.stored} ≠ journal ${row.journal}`);
 
     const structural = await connection.any(sql.type(problemRow)`
-      select 'pending ' || p.id || ' is both resolved and open' as problem
+      select 'open hold ' || o.transfer_id || ' names no pending transfer' as problem
+      from ledger_pending_open o
+      where not exists (select 1 from ledger_transfer t where t.id = o.transfer_id and t.kind = 'pending')
+      union all
+      select 'pending ' || p.id || ' is both resolved and open'
       from ledger_transfer p join ledger_transfer r on r.pending_id = p.id
       where exists (select 1 from ledger_pending_open o where o.transfer_id = p.id)
       union all
