@@ -62,6 +62,21 @@ export function createTronNodeClient(options: TronNodeClientOptions) {
   const base = options.baseUrl.replace(/\/+$/, '');
 
   async function post(path: string, body: unknown): Promise<unknown> {
+    // One timer per request, cleared as soon as the body is read. (AbortSignal.timeout's timers live on for the whole
+    // timeout after the request is done; at hundreds of requests a second they pile up and all fire later.)
+    const abort = new AbortController();
+    const timer = setTimeout(
+      () => abort.abort(new DOMException('timed out', 'TimeoutError')),
+      options.timeoutMs,
+    );
+    try {
+      return await send(path, body, abort.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function send(path: string, body: unknown, signal: AbortSignal): Promise<unknown> {
     let response: Response;
     try {
       response = await fetchImpl(`${base}/${path}`, {
@@ -71,7 +86,7 @@ export function createTronNodeClient(options: TronNodeClientOptions) {
           ...(options.apiKey ? { 'TRON-PRO-API-KEY': options.apiKey } : {}),
         },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(options.timeoutMs),
+        signal,
       });
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError';
