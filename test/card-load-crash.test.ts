@@ -8,12 +8,12 @@ import { sql } from '@cardgate/db';
 import { createHttpCardProvider } from '@cardgate/card-provider';
 import { startCardSandbox } from '@cardgate/card-sandbox';
 import { createLedger } from '@cardgate/ledger';
-import { parseMoney, USDT } from '@cardgate/money';
 import { findFreePort, repositoryRoot } from '@cardgate/local-stack';
 import { harnessContext, testTaskQueue, uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
 import { Client, Connection } from '@temporalio/client';
 import { cardLoadWorkflowId } from '@cardgate/workflow-contracts';
 import { chart } from '../services/worker/src/activities/chart.ts';
+import { fundWallet } from '../services/worker/src/testing.ts';
 import { webhookSecret } from './card-stack.ts';
 
 const database = useTestDatabase();
@@ -65,22 +65,11 @@ describe('a worker process killed in the middle of a card load', () => {
       const userId = `crash-${uniqueSuffix()}`;
       const card = await provider.createCard({ idempotencyKey: `crd_${uniqueSuffix()}0000` });
       const cardId = `crd_crash${uniqueSuffix()}`;
-      const [treasury, wallet, cardAccount] = await ledger.createAccounts([
-        chart.treasury,
-        chart.wallet(userId),
-        chart.card(cardId, userId),
-      ]);
+      const [cardAccount] = await ledger.createAccounts([chart.card(cardId, userId)]);
       await database.pool.query(sql.type(z.object({}))`
         insert into card (id, user_id, provider_token, state, ledger_account_id)
         values (${cardId}, ${userId}, ${card.token}, 'OPEN', ${cardAccount!.id})`);
-      await ledger.transfer({
-        type: 'posted',
-        id: `crash-funding-${uniqueSuffix()}`,
-        code: 'deposit',
-        debitAccountId: treasury!.id,
-        creditAccountId: wallet!.id,
-        amount: parseMoney('25', USDT),
-      });
+      await fundWallet(ledger, userId, '25');
 
       sandbox.sandbox.faults.set({ latencyMs: 1_500 });
       workers.push(await startWorkerProcess(taskQueue, sandbox.url));

@@ -8,8 +8,6 @@ import type { DatabasePool } from '@cardgate/db';
 import { createHttpCardProvider, type CardProvider } from '@cardgate/card-provider';
 import { startCardSandbox } from '@cardgate/card-sandbox';
 import { serveApp } from '@cardgate/health';
-import { parseMoney, USDT } from '@cardgate/money';
-import type { Ledger } from '@cardgate/ledger';
 import { cardIssueWorkflowId } from '@cardgate/workflow-contracts';
 import { createApp } from '../services/api/src/app.ts';
 import { createCardEventDispatcher } from '../services/api/src/card-events/event-dispatcher.ts';
@@ -17,6 +15,8 @@ import { createCardEventStore } from '../services/api/src/card-events/event-stor
 import { createTemporalCardEventHandOver } from '../services/api/src/card-events/temporal-hand-over.ts';
 import { chart } from '../services/worker/src/activities/chart.ts';
 import {
+  fundWallet,
+  walletAvailable,
   withTestWorker,
   type TestWorkerContext,
   type TestWorkerOptions,
@@ -126,11 +126,7 @@ export async function withCardStack<T>(
           await sandbox.sandbox.webhooks.idle();
           await dispatcher.sweep();
         },
-        async walletAvailable(userId) {
-          const account = await ledger.accountByCode(chart.wallet(userId).code);
-          if (!account) return 0n;
-          return account.creditsPosted - account.debitsPosted - account.debitsPending;
-        },
+        walletAvailable: (userId) => walletAvailable(ledger, userId),
       });
     });
   } finally {
@@ -139,19 +135,4 @@ export async function withCardStack<T>(
     await sandbox.close();
     await api.close();
   }
-}
-
-let fundingNumber = 0;
-async function fundWallet(ledger: Ledger, userId: string, usdt: string): Promise<void> {
-  const [treasury] = await ledger.createAccounts([chart.treasury]);
-  const [wallet] = await ledger.createAccounts([chart.wallet(userId)]);
-  fundingNumber += 1;
-  await ledger.transfer({
-    type: 'posted',
-    id: `test-funding:${userId}:${fundingNumber}:${randomUUID()}`,
-    code: 'deposit',
-    debitAccountId: treasury!.id,
-    creditAccountId: wallet!.id,
-    amount: parseMoney(usdt, USDT),
-  });
 }

@@ -3,6 +3,7 @@
 // (the native connection only after the worker has stopped). Activities get the real ledger on the test database, a
 // BullMQ queue on the real Redis under the test's prefix, and the card provider the test passes (an HTTP adapter
 // pointed at a card sandbox) or one that refuses every call.
+import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { Queue } from 'bullmq';
@@ -15,6 +16,7 @@ import type { CardProvider } from '@cardgate/card-provider';
 import { harnessContext, testRedisPrefix, testTaskQueue } from '@cardgate/test-harness';
 import { createActivities, type Activities, type MoneySettings } from './activities/index.ts';
 import { notificationQueueName } from './activities/notifications.ts';
+import { chart } from './activities/chart.ts';
 import { createWorker } from './worker.ts';
 
 export interface TestWorkerContext {
@@ -31,7 +33,26 @@ export const testMoneySettings: MoneySettings = {
   fx: { usdtUsdRate: '0.9995', spreadBasisPoints: 150n },
 };
 
-const unconfiguredProvider = new Proxy({} as CardProvider, {
+/** Credits a user's USDT wallet from the treasury, as a deposit would, for tests that start after the deposit. */
+export async function fundWallet(ledger: Ledger, userId: string, usdt: string): Promise<void> {
+  const [treasury, wallet] = await ledger.createAccounts([chart.treasury, chart.wallet(userId)]);
+  await ledger.transfer({
+    type: 'posted',
+    id: `test-funding:${userId}:${randomUUID()}`,
+    code: 'deposit',
+    debitAccountId: treasury!.id,
+    creditAccountId: wallet!.id,
+    amount: parseMoney(usdt, USDT),
+  });
+}
+
+/** What the user can spend: credits posted − debits posted − debits held (0 before the wallet exists). */
+export async function walletAvailable(ledger: Ledger, userId: string): Promise<bigint> {
+  const account = await ledger.accountByCode(chart.wallet(userId).code);
+  return account ? account.creditsPosted - account.debitsPosted - account.debitsPending : 0n;
+}
+
+export const unconfiguredProvider = new Proxy({} as CardProvider, {
   get: (_target, name) => () =>
     Promise.reject(new Error(`no card provider configured for this test (${String(name)})`)),
 });

@@ -3,47 +3,22 @@
 // workflow's own timer after 7; a hotel hold (MCC 7011) survives 29 days and is released after 30. The activities
 // run against the real ledger in PostgreSQL.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createLogger } from '@cardgate/config';
 import { sql } from '@cardgate/db';
 import { createLedger } from '@cardgate/ledger';
-import { ensureTemporalTestServer } from '@cardgate/local-stack';
-import { harnessContext, testRedisPrefix, testTaskQueue, useTestDatabase } from '@cardgate/test-harness';
+import { useTestDatabase } from '@cardgate/test-harness';
 import {
   cardTransactionEventSignalName,
   cardTransactionWorkflowId,
   type CardTransactionEvent,
 } from '@cardgate/workflow-contracts';
-import type { CardProvider } from '@cardgate/card-provider';
-import { createActivities } from '../activities/index.ts';
 import { chart } from '../activities/chart.ts';
-import { notificationQueueName } from '../activities/notifications.ts';
-import { testMoneySettings } from '../testing.ts';
-import { workflowsPath } from '../worker.ts';
+import { useTimeSkipping } from '../time-skipping-testing.ts';
 import { cardTransactionWorkflow } from './card-transaction.workflow.ts';
 
 const database = useTestDatabase();
-let environment: TestWorkflowEnvironment;
-let redis: Redis;
-let notifications: Queue;
-
-beforeAll(async () => {
-  environment = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: ensureTemporalTestServer() } },
-  });
-  redis = new Redis(harnessContext().redisUrl, { maxRetriesPerRequest: null });
-  notifications = new Queue(notificationQueueName, { connection: redis, prefix: testRedisPrefix('skip') });
-}, 120_000);
-afterAll(async () => {
-  await notifications?.close();
-  redis?.disconnect();
-  await environment?.teardown();
-});
+const timeSkipping = useTimeSkipping('skip');
 
 describe('authorization expiry with real lifetimes (time-skipping)', () => {
   it('releases a 7-day hold after 7 days and a hotel hold after 30, not before', async () => {
@@ -55,20 +30,12 @@ describe('authorization expiry with real lifetimes (time-skipping)', () => {
     await database.pool.query(sql.type(z.object({}))`
       insert into card (id, user_id, provider_token, state, ledger_account_id)
       values (${cardId}, ${userId}, ${cardToken}, 'OPEN', ${account!.id})`);
-    const taskQueue = testTaskQueue('skip');
-    const worker = await Worker.create({
-      connection: environment.nativeConnection,
-      taskQueue,
-      workflowsPath,
-      activities: createActivities({
-        pool: database.pool,
-        logger: createLogger({ service: 'skip-test', level: 'silent' }),
-        ledger,
-        provider: {} as CardProvider,
-        notifications,
-        money: testMoneySettings,
-      }),
+    const { worker, taskQueue } = await timeSkipping.createWorker({
+      pool: database.pool,
+      ledger,
+      label: 'skip',
     });
+    const environment = timeSkipping.environment;
     const pendingOnCard = async () =>
       (await ledger.accountByCode(chart.card(cardId, userId).code))!.debitsPending;
 

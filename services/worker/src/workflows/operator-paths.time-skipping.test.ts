@@ -4,55 +4,33 @@
 // posts it. A card issue keeps its fee held, stops in `needs_operator`, and an operator's retry finishes it.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createLogger } from '@cardgate/config';
 import { sql } from '@cardgate/db';
 import { createHttpCardProvider } from '@cardgate/card-provider';
 import { startCardSandbox } from '@cardgate/card-sandbox';
 import { createLedger } from '@cardgate/ledger';
-import { ensureTemporalTestServer } from '@cardgate/local-stack';
-import { parseMoney, USDT } from '@cardgate/money';
-import { harnessContext, testRedisPrefix, testTaskQueue, useTestDatabase } from '@cardgate/test-harness';
+import { useTestDatabase } from '@cardgate/test-harness';
 import { cardIssueWorkflowId, cardLoadWorkflowId } from '@cardgate/workflow-contracts';
-import { createActivities } from '../activities/index.ts';
 import { chart } from '../activities/chart.ts';
-import { notificationQueueName } from '../activities/notifications.ts';
-import { testMoneySettings } from '../testing.ts';
-import { workflowsPath } from '../worker.ts';
+import { fundWallet, walletAvailable } from '../testing.ts';
+import { useTimeSkipping } from '../time-skipping-testing.ts';
 import { cardLoadWorkflow, resolveCardLoadSignal } from './card-load.workflow.ts';
 import { cardIssueWorkflow, retryCardIssueSignal } from './card-issue.workflow.ts';
 
 const database = useTestDatabase();
+const timeSkipping = useTimeSkipping('operator');
 const apiKey = 'operator-test-key';
-let environment: TestWorkflowEnvironment;
-let redis: Redis;
-let notifications: Queue;
 let sandbox: Awaited<ReturnType<typeof startCardSandbox>>;
 
 beforeAll(async () => {
-  environment = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: ensureTemporalTestServer() } },
-  });
-  redis = new Redis(harnessContext().redisUrl, { maxRetriesPerRequest: null });
-  notifications = new Queue(notificationQueueName, {
-    connection: redis,
-    prefix: testRedisPrefix('operator'),
-  });
   sandbox = await startCardSandbox({
     port: 0,
     apiKey,
     webhookSecret: 'whsec_b3BlcmF0b3ItdGVzdC1zZWNyZXQtMTIzNDU2',
   });
-}, 120_000);
+});
 afterAll(async () => {
   await sandbox?.close();
-  await notifications?.close();
-  redis?.disconnect();
-  await environment?.teardown();
 });
 
 describe('a card load the provider never answers', () => {
@@ -65,41 +43,21 @@ describe('a card load the provider never answers', () => {
       timeoutMs: 2_000,
     });
     const userId = `op-${randomUUID().slice(0, 8)}`;
-    const [treasury] = await ledger.createAccounts([chart.treasury]);
-    const [wallet] = await ledger.createAccounts([chart.wallet(userId)]);
-    await ledger.transfer({
-      type: 'posted',
-      id: `op-funding-${userId}`,
-      code: 'deposit',
-      debitAccountId: treasury!.id,
-      creditAccountId: wallet!.id,
-      amount: parseMoney('30', USDT),
-    });
+    await fundWallet(ledger, userId, '30');
     const card = await provider.createCard({ idempotencyKey: `crd_op${randomUUID().slice(0, 8)}` });
     const cardId = `crd_op${randomUUID().slice(0, 8)}`;
     const [cardAccount] = await ledger.createAccounts([chart.card(cardId, userId)]);
     await database.pool.query(sql.type(z.object({}))`
       insert into card (id, user_id, provider_token, state, ledger_account_id)
       values (${cardId}, ${userId}, ${card.token}, 'OPEN', ${cardAccount!.id})`);
-    const walletAvailable = async () => {
-      const account = (await ledger.accountByCode(chart.wallet(userId).code))!;
-      return account.creditsPosted - account.debitsPosted - account.debitsPending;
-    };
 
-    const taskQueue = testTaskQueue('operator');
-    const worker = await Worker.create({
-      connection: environment.nativeConnection,
-      taskQueue,
-      workflowsPath,
-      activities: createActivities({
-        pool: database.pool,
-        logger: createLogger({ service: 'operator-test', level: 'silent' }),
-        ledger,
-        provider,
-        notifications,
-        money: testMoneySettings,
-      }),
+    const { worker, taskQueue } = await timeSkipping.createWorker({
+      pool: database.pool,
+      ledger,
+      provider,
+      label: 'operator',
     });
+    const environment = timeSkipping.environment;
     await worker.runUntil(async () => {
       sandbox.sandbox.faults.set({ failNext: 100_000, failStatus: 503 });
       const start = (loadId: string) =>
@@ -118,7 +76,7 @@ describe('a card load the provider never answers', () => {
       expect(await state(unanswered)).toBe('needs_operator');
       expect(await state(answeredLater)).toBe('needs_operator');
       // Both holds are still in place: nothing was guessed.
-      expect(await walletAvailable()).toBe(10_000_000n);
+      expect(await walletAvailable(ledger, userId)).toBe(10_000_000n);
 
       await sandbox.sandbox.faults.clear();
       // Both answers go in before either result is awaited: awaiting a result lets the test server skip time, and a
@@ -134,7 +92,7 @@ describe('a card load the provider never answers', () => {
         providerLoadToken: 'load_by_operator',
       });
       // One load voided (10 USDT back), one posted (10 USDT spent).
-      expect(await walletAvailable()).toBe(20_000_000n);
+      expect(await walletAvailable(ledger, userId)).toBe(20_000_000n);
       const cardBalance = (await ledger.accountByCode(chart.card(cardId, userId).code))!;
       expect(cardBalance.creditsPosted).toBeGreaterThan(0n);
     });
@@ -151,34 +109,14 @@ describe('a card load the provider never answers', () => {
       timeoutMs: 2_000,
     });
     const userId = `op-issue-${randomUUID().slice(0, 8)}`;
-    const [treasury] = await ledger.createAccounts([chart.treasury]);
-    const [wallet] = await ledger.createAccounts([chart.wallet(userId)]);
-    await ledger.transfer({
-      type: 'posted',
-      id: `op-issue-funding-${userId}`,
-      code: 'deposit',
-      debitAccountId: treasury!.id,
-      creditAccountId: wallet!.id,
-      amount: parseMoney('5', USDT),
+    await fundWallet(ledger, userId, '5');
+    const { worker, taskQueue } = await timeSkipping.createWorker({
+      pool: database.pool,
+      ledger,
+      provider,
+      label: 'operator-issue',
     });
-    const walletAvailable = async () => {
-      const account = (await ledger.accountByCode(chart.wallet(userId).code))!;
-      return account.creditsPosted - account.debitsPosted - account.debitsPending;
-    };
-    const taskQueue = testTaskQueue('operator-issue');
-    const worker = await Worker.create({
-      connection: environment.nativeConnection,
-      taskQueue,
-      workflowsPath,
-      activities: createActivities({
-        pool: database.pool,
-        logger: createLogger({ service: 'operator-test', level: 'silent' }),
-        ledger,
-        provider,
-        notifications,
-        money: testMoneySettings,
-      }),
-    });
+    const environment = timeSkipping.environment;
     await worker.runUntil(async () => {
       sandbox.sandbox.faults.set({ failNext: 100_000, failStatus: 503 });
       const cardId = `crd_silent${randomUUID().slice(0, 8)}`;
@@ -189,11 +127,11 @@ describe('a card load the provider never answers', () => {
       });
       await environment.sleep('3 hours');
       expect((await handle.query<{ status: string }>('cardIssueState')).status).toBe('needs_operator');
-      expect(await walletAvailable()).toBe(3_000_000n); // the 2 USDT fee is held, neither posted nor voided
+      expect(await walletAvailable(ledger, userId)).toBe(3_000_000n); // the 2 USDT fee is held, neither posted nor voided
       await sandbox.sandbox.faults.clear();
       await handle.signal(retryCardIssueSignal);
       expect(await handle.result()).toMatchObject({ status: 'issued', cardId });
-      expect(await walletAvailable()).toBe(3_000_000n); // now posted
+      expect(await walletAvailable(ledger, userId)).toBe(3_000_000n); // now posted
       const fees = (await ledger.accountByCode(chart.cardIssueFees.code))!;
       expect(fees.creditsPosted).toBe(2_000_000n);
     });
