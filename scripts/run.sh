@@ -11,7 +11,9 @@ say() { printf '[cardgate] %s\n' "$*" >&2; }
 ensure_dependencies() {
   local stamp="node_modules/.cardgate-installed"
   local wanted
-  wanted="$(cat package.json package-lock.json */*/package.json test/harness/package.json 2>/dev/null | sha256sum | cut -c1-16)"
+  # The workspaces' manifests only: a wider glob such as */*/package.json would also match node_modules/*/, and
+  # the hash would change with every install.
+  wanted="$(cat package.json package-lock.json packages/*/package.json services/*/package.json test/harness/package.json 2>/dev/null | sha256sum | cut -c1-16)"
   if [[ -f "$stamp" && "$(cat "$stamp")" == "$wanted" && -x node_modules/.bin/node ]]; then
     return
   fi
