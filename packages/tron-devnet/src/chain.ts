@@ -34,6 +34,11 @@ export interface DevnetBlock {
   readonly transactions: readonly DevnetTransaction[];
   /** Benchmark filler: not counted in balances. */
   readonly synthetic?: boolean;
+  /**
+   * `wallet/gettransactioninfobyblocknum`'s body written straight from the block's recipe, without building the
+   * transactions first (synthetic blocks); the same text as `transactionInfoListText` of `transactions`.
+   */
+  readonly transactionInfoListText?: () => string;
 }
 
 /** USDT the faucet holds at genesis, in minor units (one billion USDT). */
@@ -234,6 +239,7 @@ export class DevnetChain {
    * `JSON.stringify` of `transactionInfo` for each transaction (a test compares them).
    */
   transactionInfoListText(block: DevnetBlock): string {
+    if (block.transactionInfoListText) return block.transactionInfoListText();
     const parts: string[] = [];
     for (const transaction of block.transactions) {
       if (transaction.transfers.length === 0) {
@@ -257,8 +263,9 @@ export class DevnetChain {
     return `[${parts.join(',')}]`;
   }
 
-  blockJson(block: DevnetBlock) {
-    const json = {
+  /** wallet/getblock with detail=false: the block without its transactions (nor their ids). */
+  blockHeaderJson(block: DevnetBlock) {
+    return {
       blockID: block.blockID,
       block_header: {
         raw_data: {
@@ -272,6 +279,10 @@ export class DevnetChain {
         witness_signature: '0'.repeat(130),
       },
     };
+  }
+
+  blockJson(block: DevnetBlock) {
+    const json = this.blockHeaderJson(block);
     if (block.transactions.length === 0) return json;
     return {
       ...json,

@@ -1,7 +1,7 @@
 // Synthetic backlog for benchmarks: thousands of blocks of hundreds of transactions whose contents are generated on
 // demand from the block number, so the devnet holds 20,000 busy blocks without holding millions of objects.
 import { createHash } from 'node:crypto';
-import { parseTronAddress, type TronAddress } from '@cardgate/tron';
+import { parseTronAddress, transferTopic, type TronAddress } from '@cardgate/tron';
 import type { DevnetBlock, DevnetChain, DevnetTransaction } from './chain.ts';
 
 export interface SyntheticLoad {
@@ -31,32 +31,50 @@ function lazyAddress(hex20: string): TronAddress {
   };
 }
 
+const wordPadding = '0'.repeat(24);
+
 export function appendSyntheticBlocks(chain: DevnetChain, count: number, load: SyntheticLoad): void {
   const ours: TronAddress[] = load.ourAddresses.map((address) => parseTronAddress(address));
   const cache = new Map<number, DevnetTransaction[]>();
   const usdtEvery = Math.max(1, Math.round(1 / load.usdtShare));
   const oursEvery = Math.max(1, Math.round(1 / load.ourShare));
+  const usdtHex20 = chain.usdt.hex20;
+  const usdtHex41 = chain.usdt.hex41;
+
+  // The block's recipe, shared by both renderings below. One hash per block: each transaction id is the block's
+  // digest with the index in its last 8 hex digits, and the addresses are cut from it. Unique and deterministic.
+  const blockDigestOf = (number: number): string =>
+    createHash('sha256').update(`synthetic:${number}`).digest('hex');
+  const txIdOf = (blockDigest: string, index: number): string =>
+    blockDigest.slice(0, 56) + index.toString(16).padStart(8, '0');
+  const isUsdtAt = (index: number): boolean => index % usdtEvery === 0;
+  /** Our address this USDT transaction pays, if any. */
+  const ourRecipientAt = (number: number, index: number): TronAddress | undefined => {
+    if (ours.length === 0) return undefined;
+    const usdtOrdinal = number * load.transactionsPerBlock + index;
+    return Math.floor(usdtOrdinal / usdtEvery) % oursEvery === 0
+      ? ours[usdtOrdinal % ours.length]
+      : undefined;
+  };
+  const senderHex20Of = (txId: string): string => txId.slice(24, 64);
+  const strangerHex20Of = (txId: string): string => txId.slice(0, 32) + txId.slice(56, 64);
+  const amountOf = (index: number): bigint => 1_000_000n + BigInt(index);
+
   const generate = (number: number): DevnetTransaction[] => {
     const cached = cache.get(number);
     if (cached) return cached;
     const transactions: DevnetTransaction[] = [];
-    // One hash per block: each transaction id is the block's digest with the index in its last 8 hex digits, and the
-    // addresses are cut from it. Unique and deterministic, and cheap enough that serving blocks is what costs.
-    const blockDigest = createHash('sha256').update(`synthetic:${number}`).digest('hex');
+    const blockDigest = blockDigestOf(number);
     for (let index = 0; index < load.transactionsPerBlock; index += 1) {
-      const digest = blockDigest.slice(0, 56) + index.toString(16).padStart(8, '0');
-      const sender = lazyAddress(digest.slice(24, 64));
-      const isUsdt = index % usdtEvery === 0;
-      const usdtOrdinal = number * load.transactionsPerBlock + index;
-      const toOurs = isUsdt && ours.length > 0 && Math.floor(usdtOrdinal / usdtEvery) % oursEvery === 0;
-      const recipient = toOurs
-        ? ours[usdtOrdinal % ours.length]!
-        : lazyAddress(digest.slice(0, 32) + digest.slice(56, 64));
+      const txId = txIdOf(blockDigest, index);
+      const sender = lazyAddress(senderHex20Of(txId));
+      const isUsdt = isUsdtAt(index);
+      const recipient = (isUsdt && ourRecipientAt(number, index)) || lazyAddress(strangerHex20Of(txId));
       transactions.push({
-        txID: digest,
+        txID: txId,
         contract: isUsdt ? chain.usdt : sender,
         owner: sender,
-        transfers: isUsdt ? [{ from: sender, to: recipient, amountMinor: 1_000_000n + BigInt(index) }] : [],
+        transfers: isUsdt ? [{ from: sender, to: recipient, amountMinor: amountOf(index) }] : [],
         failure: undefined,
       });
     }
@@ -64,9 +82,36 @@ export function appendSyntheticBlocks(chain: DevnetChain, count: number, load: S
     if (cache.size > cacheBlocksMax) cache.delete(cache.keys().next().value!);
     return transactions;
   };
+
+  // The transaction-info list written straight from the recipe: a benchmark reads every synthetic block once, and
+  // building 200 transaction objects first would make the devnet, not the watcher, what it measures. The same text
+  // as DevnetChain.transactionInfoListText of `generate` (a test compares them).
+  const transactionInfoListText = (number: number, timestampMs: number): string => {
+    const blockDigest = blockDigestOf(number);
+    const common = `"blockNumber":${number},"blockTimeStamp":${timestampMs},"contractResult":[""]`;
+    let text = '[';
+    for (let index = 0; index < load.transactionsPerBlock; index += 1) {
+      if (index > 0) text += ',';
+      const txId = txIdOf(blockDigest, index);
+      if (!isUsdtAt(index)) {
+        text += `{"id":"${txId}",${common},"receipt":{"net_usage":267}}`;
+        continue;
+      }
+      const recipientHex20 = ourRecipientAt(number, index)?.hex20 ?? strangerHex20Of(txId);
+      const data = amountOf(index).toString(16).padStart(64, '0');
+      text +=
+        `{"id":"${txId}","fee":345000,${common},"contract_address":"${usdtHex41}",` +
+        `"receipt":{"energy_usage_total":64285,"net_usage":345,"result":"SUCCESS"},` +
+        `"log":[{"address":"${usdtHex20}","topics":["${transferTopic}","${wordPadding}${senderHex20Of(txId)}",` +
+        `"${wordPadding}${recipientHex20}"],"data":"${data}"}]}`;
+    }
+    return `${text}]`;
+  };
+
   for (let offset = 0; offset < count; offset += 1) {
     const parent = chain.blocks[chain.blocks.length - 1]!;
     const number = parent.number + 1;
+    const timestampMs = parent.timestampMs + 3_000;
     const blockID =
       number.toString(16).padStart(16, '0') +
       createHash('sha256').update(`block:${number}:${parent.blockID}`).digest('hex').slice(16);
@@ -74,11 +119,12 @@ export function appendSyntheticBlocks(chain: DevnetChain, count: number, load: S
       number,
       blockID,
       parentHash: parent.blockID,
-      timestampMs: parent.timestampMs + 3_000,
+      timestampMs,
       synthetic: true,
       get transactions() {
         return generate(number);
       },
+      transactionInfoListText: () => transactionInfoListText(number, timestampMs),
     };
     chain.blocks.push(block);
   }

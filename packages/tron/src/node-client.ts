@@ -2,6 +2,7 @@
 // checked with zod, and failures typed so callers can tell a rate limit (with its Retry-After), a server error, a
 // timeout and a malformed answer apart. It is the same code against the devnet and a real node.
 import { z } from 'zod';
+import { createJsonPost, TransportError, type JsonPostAnswer } from './json-post.ts';
 import type { TransactionInfo } from './transfer-log.ts';
 
 export class TronNodeError extends Error {
@@ -53,58 +54,44 @@ export const blocksPerRangeMax = 100;
 export interface TronNodeClientOptions {
   readonly baseUrl: string;
   readonly timeoutMs: number;
-  readonly fetch?: typeof fetch;
   readonly apiKey?: string;
+  /** Bound on one answer's body; a busy block's transaction info is well under 1 MiB. */
+  readonly responseBytesMax?: number;
+  /** Connections kept open to the node at most. */
+  readonly socketsMax?: number;
 }
 
 export function createTronNodeClient(options: TronNodeClientOptions) {
-  const fetchImpl = options.fetch ?? fetch;
-  const base = options.baseUrl.replace(/\/+$/, '');
+  const transport = createJsonPost({
+    baseUrl: options.baseUrl,
+    timeoutMs: options.timeoutMs,
+    responseBytesMax: options.responseBytesMax ?? 32 * 1024 * 1024,
+    socketsMax: options.socketsMax ?? 32,
+    headers: options.apiKey ? { 'TRON-PRO-API-KEY': options.apiKey } : {},
+  });
 
   async function post(path: string, body: unknown): Promise<unknown> {
-    // One timer per request, cleared as soon as the body is read. (AbortSignal.timeout's timers live on for the whole
-    // timeout after the request is done; at hundreds of requests a second they pile up and all fire later.)
-    const abort = new AbortController();
-    const timer = setTimeout(
-      () => abort.abort(new DOMException('timed out', 'TimeoutError')),
-      options.timeoutMs,
-    );
+    let answer: JsonPostAnswer;
     try {
-      return await send(path, body, abort.signal);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  async function send(path: string, body: unknown, signal: AbortSignal): Promise<unknown> {
-    let response: Response;
-    try {
-      response = await fetchImpl(`${base}/${path}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(options.apiKey ? { 'TRON-PRO-API-KEY': options.apiKey } : {}),
-        },
-        body: JSON.stringify(body),
-        signal,
-      });
+      answer = await transport.post(path, body);
     } catch (error) {
-      const timedOut = (error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError';
-      throw new TronNodeError(timedOut ? 'timeout' : 'network', `${path}: ${(error as Error).message}`);
+      if (error instanceof TransportError)
+        throw new TronNodeError(error.kind === 'too_large' ? 'malformed' : error.kind, error.message);
+      throw error;
     }
-    if (response.status === 429) {
-      const retryAfterSeconds = Number(response.headers.get('retry-after') ?? '1');
+    if (answer.status === 429) {
+      const retryAfterSeconds = Number(answer.retryAfter ?? '1');
       throw new TronNodeError(
         'rate_limited',
         `${path}: HTTP 429`,
-        Number.isFinite(retryAfterSeconds) ? retryAfterSeconds * 1000 : 1000,
+        Number.isFinite(retryAfterSeconds) && retryAfterSeconds >= 0 ? retryAfterSeconds * 1000 : 1000,
       );
     }
-    if (response.status >= 500) throw new TronNodeError('server_error', `${path}: HTTP ${response.status}`);
-    if (response.status >= 400) throw new TronNodeError('client_error', `${path}: HTTP ${response.status}`);
+    if (answer.status >= 500) throw new TronNodeError('server_error', `${path}: HTTP ${answer.status}`);
+    if (answer.status >= 400) throw new TronNodeError('client_error', `${path}: HTTP ${answer.status}`);
     let json: unknown;
     try {
-      json = await response.json();
+      json = JSON.parse(answer.text);
     } catch {
       throw new TronNodeError('malformed', `${path}: the body is not JSON`);
     }
@@ -121,6 +108,10 @@ export function createTronNodeClient(options: TronNodeClientOptions) {
   }
 
   return {
+    /** Closes the kept-alive connections. */
+    close(): void {
+      transport.close();
+    },
     async nowBlock(): Promise<NodeBlock> {
       const block = parseBlock('wallet/getnowblock', await post('wallet/getnowblock', {}));
       if (!block) throw new TronNodeError('malformed', 'wallet/getnowblock: empty');
@@ -134,14 +125,17 @@ export function createTronNodeClient(options: TronNodeClientOptions) {
     async blockByNumber(number: number): Promise<NodeBlock | undefined> {
       return parseBlock('wallet/getblockbynum', await post('wallet/getblockbynum', { num: number }));
     },
-    /** Blocks [startNum, endNum), at most blocksPerRangeMax of them, in order. */
-    /** A block's header and transaction ids only (wallet/getblock with detail=false), or undefined if unknown. */
+    /**
+     * A block's header alone (wallet/getblock with detail=false), or undefined if unknown. java-tron leaves the
+     * transactions out entirely, ids included: an absent list says nothing about whether the block has any.
+     */
     async blockHeader(number: number): Promise<NodeBlock | undefined> {
       return parseBlock(
         'wallet/getblock',
         await post('wallet/getblock', { id_or_num: String(number), detail: false }),
       );
     },
+    /** Blocks [startNum, endNum), at most blocksPerRangeMax of them, in order. */
     async blocksByRange(startNum: number, endNum: number): Promise<NodeBlock[]> {
       const end = Math.min(endNum, startNum + blocksPerRangeMax);
       const json = await post('wallet/getblockbylimitnext', { startNum, endNum: end });

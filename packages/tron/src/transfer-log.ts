@@ -1,7 +1,7 @@
 // USDT (TRC-20) deposits are read from `Transfer(address,address,uint256)` logs in transaction info, never from call
 // data: one transaction can emit several transfers, and a failed one (OUT_OF_ENERGY, REVERT) has no log at all. Only
 // logs emitted by the configured token contract count; look-alike tokens with the same name are ignored.
-import { addressFromTopic, parseTronAddress, type TronAddress } from './address.ts';
+import { hex20FromTopic, parseTronAddress, type TronAddress } from './address.ts';
 
 export const transferTopic = 'ddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
 
@@ -38,44 +38,60 @@ export function isSuccessful(info: TransactionInfo): boolean {
   return info.receipt?.result === undefined || info.receipt.result === 'SUCCESS';
 }
 
+const hex40 = /^[0-9a-f]{40}$/;
+const hex64 = /^[0-9a-fA-F]{64}$/;
+
 /** The emitting contract's 20-byte id from `log.address` (20-byte hex, or 21 with the 41 byte); '' if malformed. */
 function emitterHex20(address: string | undefined): string {
-  const hex = (address ?? '').toLowerCase();
-  if (/^[0-9a-f]{40}$/.test(hex)) return hex;
-  if (/^41[0-9a-f]{40}$/.test(hex)) return hex.slice(2);
+  if (address === undefined) return '';
+  const hex = address.toLowerCase();
+  if (hex.length === 40 && hex40.test(hex)) return hex;
+  if (hex.length === 42 && hex.startsWith('41') && hex40.test(hex.slice(2))) return hex.slice(2);
   try {
-    return parseTronAddress(address ?? '').hex20;
+    return parseTronAddress(address).hex20;
   } catch {
     return '';
   }
 }
 
+/** Base58 of a 20-byte id, computed once and only when asked: most transfers are never shown to anyone. */
+function lazyBase58(hex20: string): () => string {
+  let base58: string | undefined;
+  return () => (base58 ??= parseTronAddress(hex20).base58);
+}
+
 export function decodeTransfers(info: TransactionInfo, tokenContract: TronAddress): DecodedTransfer[] {
   if (!isSuccessful(info) || !info.log) return [];
   const transfers: DecodedTransfer[] = [];
-  info.log.forEach((log, logIndex) => {
-    const topics = log.topics ?? [];
-    if (topics.length !== 3 || topics[0]?.toLowerCase() !== transferTopic) return;
-    if (emitterHex20(log.address) !== tokenContract.hex20) return;
-    const data = (log.data ?? '').toLowerCase();
-    if (!/^[0-9a-f]{64}$/.test(data)) return;
+  const logs = info.log;
+  for (let logIndex = 0; logIndex < logs.length; logIndex += 1) {
+    const log = logs[logIndex]!;
+    const topics = log.topics;
+    if (!topics || topics.length !== 3 || topics[0]!.toLowerCase() !== transferTopic) continue;
+    if (emitterHex20(log.address) !== tokenContract.hex20) continue;
+    const data = log.data ?? '';
+    if (!hex64.test(data)) continue;
     const amountMinor = BigInt(`0x${data}`);
-    if (amountMinor === 0n) return;
-    const from = addressFromTopic(topics[1]!);
-    const to = addressFromTopic(topics[2]!);
+    if (amountMinor === 0n) continue;
+    // The token's own Transfer log with a topic that is not an address: the answer is broken, not the transfer.
+    // Refusing it loudly (the watcher retries, or moves to another node) beats skipping a deposit quietly.
+    const fromHex20 = hex20FromTopic(topics[1]!);
+    const toHex20 = hex20FromTopic(topics[2]!);
+    const from = lazyBase58(fromHex20);
+    const to = lazyBase58(toHex20);
     transfers.push({
       txId: info.id.toLowerCase(),
       logIndex,
       get from() {
-        return from.base58;
+        return from();
       },
       get to() {
-        return to.base58;
+        return to();
       },
-      fromHex20: from.hex20,
-      toHex20: to.hex20,
+      fromHex20,
+      toHex20,
       amountMinor,
     });
-  });
+  }
   return transfers;
 }

@@ -33,6 +33,10 @@ export interface ChainSource {
   solidifiedBlockNumber(): Promise<number>;
   /** The block at `number`, or undefined if the node does not have it (yet). */
   header(number: number): Promise<BlockHeader | undefined>;
-  /** Blocks [fromInclusive, toExclusive) in order; fewer if the node has fewer. */
-  blocks(fromInclusive: number, toExclusive: number): Promise<ChainBlock[]>;
+  /**
+   * Blocks [fromInclusive, toExclusive) in order; fewer if the node has fewer. Blocks at or below
+   * `irreversibleThrough` cannot change any more; for those above it the source makes sure each block's transfers
+   * belong to the very block whose hash it returns (a reorg may land between two reads of one block).
+   */
+  blocks(fromInclusive: number, toExclusive: number, irreversibleThrough: number): Promise<ChainBlock[]>;
 }

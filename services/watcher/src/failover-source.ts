@@ -109,7 +109,11 @@ export function createFailoverSource(
     },
     solidifiedBlockNumber: () => call((source) => source.solidifiedBlockNumber()),
     header: (number: number) => call((source) => source.header(number)),
-    blocks: (fromInclusive: number, toExclusive: number): Promise<ChainBlock[]> =>
-      call((source) => source.blocks(fromInclusive, toExclusive)),
+    blocks: (
+      fromInclusive: number,
+      toExclusive: number,
+      irreversibleThrough: number,
+    ): Promise<ChainBlock[]> =>
+      call((source) => source.blocks(fromInclusive, toExclusive, irreversibleThrough)),
   };
 }

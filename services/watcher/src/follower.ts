@@ -94,7 +94,7 @@ export function createFollower(options: FollowerOptions) {
       if (cursor.number < head.number) {
         const toExclusive = Math.min(head.number, cursor.number + options.batchBlocksMax) + 1;
         await addressBook.refresh();
-        const blocks = await source.blocks(cursor.number + 1, toExclusive);
+        const blocks = await source.blocks(cursor.number + 1, toExclusive, finalLine);
         const linkage = checkLinkage({ ...cursor, parentHash: '', timestampMs: 0n }, blocks);
         if (linkage.kind === 'reorg') {
           const ancestor = await findCommonAncestor(cursor);

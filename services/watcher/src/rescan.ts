@@ -43,7 +43,7 @@ export async function rescan(options: RescanOptions): Promise<RescanResult> {
   let depositsRecorded = 0;
   for (let start = options.fromInclusive; start <= options.toInclusive; start += options.batchBlocksMax) {
     const end = Math.min(options.toInclusive + 1, start + options.batchBlocksMax);
-    const blocks = await source.blocks(start, end);
+    const blocks = await source.blocks(start, end, finalLine);
     if (blocks.length !== end - start)
       throw new Error(`the node returned ${blocks.length} of blocks ${start}..${end - 1}`);
     blocksRead += blocks.length;

@@ -1,6 +1,6 @@
 // The watcher's ChainSource over a TRON full node's HTTP API (the devnet or a real node; the code cannot tell).
-// Headers come from wallet/getblock without transaction bodies; transfers from gettransactioninfobyblocknum, only
-// for blocks that have transactions, a bounded number of blocks at a time.
+// Headers come from wallet/getblock without transaction bodies; transfers from gettransactioninfobyblocknum, for every
+// block (a header alone cannot tell an empty block from a busy one), a bounded number of blocks at a time.
 import {
   blockNumberOf,
   decodeTransfers,
@@ -32,13 +32,6 @@ export function createTronChainSource(options: TronChainSourceOptions): ChainSou
   const { client } = options;
   const token = parseTronAddress(options.tokenContract);
 
-  async function withTransfers(block: NodeBlock): Promise<ChainBlock> {
-    const header = headerOf(block);
-    if (!block.transactions || block.transactions.length === 0) return { ...header, transfers: [] };
-    const infos = await client.transactionInfoByBlock(header.number);
-    return { ...header, transfers: infos.flatMap((info) => decodeTransfers(info, token)) };
-  }
-
   return {
     name: options.name,
     head: async () => headerOf(await client.nowBlock()),
@@ -48,17 +41,42 @@ export function createTronChainSource(options: TronChainSourceOptions): ChainSou
       return block ? headerOf(block) : undefined;
     },
     // Headers come one block at a time from wallet/getblock without transaction bodies (a fraction of the bytes of
-    // getblockbylimitnext, which sends every transaction in full); the transfers come from transaction info. Both
-    // run a bounded number of blocks at a time; the run stops at the first block the node does not have yet.
-    async blocks(fromInclusive, toExclusive) {
+    // getblockbylimitnext, which sends every transaction in full); the transfers come from the block's transaction
+    // info, asked for at the same time. A bounded number of blocks at a time; the run stops at the first block the
+    // node does not have yet.
+    async blocks(fromInclusive, toExclusive, irreversibleThrough) {
       const count = Math.max(0, toExclusive - fromInclusive);
       const result: (ChainBlock | undefined)[] = new Array<ChainBlock | undefined>(count);
       let next = 0;
       const lane = async (): Promise<void> => {
         while (next < count) {
           const index = next++;
-          const block = await client.blockHeader(fromInclusive + index);
-          result[index] = block ? await withTransfers(block) : undefined;
+          const number = fromInclusive + index;
+          const [block, infos] = await Promise.all([
+            client.blockHeader(number),
+            client.transactionInfoByBlock(number),
+          ]);
+          if (!block) {
+            result[index] = undefined;
+            continue;
+          }
+          const header = headerOf(block);
+          if (infos.some((info) => info.blockNumber !== undefined && info.blockNumber !== header.number))
+            throw new Error(`${options.name}: transaction info of block ${number} names another block`);
+          // Transaction info carries no block hash. Above the irreversible line a reorg between the two reads could
+          // pair one block's hash with another block's transfers, so the header is read once more after the info:
+          // if the block changed meanwhile, the run stops here and the next step reads it afresh.
+          if (number > irreversibleThrough) {
+            const after = await client.blockHeader(number);
+            if (!after || after.blockID !== block.blockID) {
+              result[index] = undefined;
+              continue;
+            }
+          }
+          result[index] = {
+            ...header,
+            transfers: infos.flatMap((info) => decodeTransfers(info, token)),
+          };
         }
       };
       await Promise.all(Array.from({ length: Math.min(options.infoConcurrencyMax, count) }, lane));
