@@ -32,6 +32,28 @@ export function createTronChainSource(options: TronChainSourceOptions): ChainSou
   const { client } = options;
   const token = parseTronAddress(options.tokenContract);
 
+  /** A block that cannot change any more: its header and its transaction info, read at the same time. */
+  async function readIrreversible(number: number) {
+    const [block, infos] = await Promise.all([
+      client.blockHeader(number),
+      client.transactionInfoByBlock(number),
+    ]);
+    return block ? { block, infos } : undefined;
+  }
+
+  /**
+   * A block a reorg may still replace. Transaction info carries no block hash, so the info is read between two
+   * reads of the header: if the hash is the same before and after, the transfers belong to that block. If the block
+   * changed meanwhile, the run stops here and the next step reads it afresh.
+   */
+  async function readRecent(number: number) {
+    const before = await client.blockHeader(number);
+    if (!before) return undefined;
+    const infos = await client.transactionInfoByBlock(number);
+    const after = await client.blockHeader(number);
+    return after?.blockID === before.blockID ? { block: before, infos } : undefined;
+  }
+
   return {
     name: options.name,
     head: async () => headerOf(await client.nowBlock()),
@@ -42,8 +64,8 @@ export function createTronChainSource(options: TronChainSourceOptions): ChainSou
     },
     // Headers come one block at a time from wallet/getblock without transaction bodies (a fraction of the bytes of
     // getblockbylimitnext, which sends every transaction in full); the transfers come from the block's transaction
-    // info, asked for at the same time. A bounded number of blocks at a time; the run stops at the first block the
-    // node does not have yet.
+    // info. A bounded number of blocks at a time; the run stops at the first block the node does not have yet, or
+    // that changed while it was read.
     async blocks(fromInclusive, toExclusive, irreversibleThrough) {
       const count = Math.max(0, toExclusive - fromInclusive);
       const result: (ChainBlock | undefined)[] = new Array<ChainBlock | undefined>(count);
@@ -52,27 +74,15 @@ export function createTronChainSource(options: TronChainSourceOptions): ChainSou
         while (next < count) {
           const index = next++;
           const number = fromInclusive + index;
-          const [block, infos] = await Promise.all([
-            client.blockHeader(number),
-            client.transactionInfoByBlock(number),
-          ]);
-          if (!block) {
+          const read = await (number > irreversibleThrough ? readRecent(number) : readIrreversible(number));
+          if (!read) {
             result[index] = undefined;
             continue;
           }
+          const { block, infos } = read;
           const header = headerOf(block);
           if (infos.some((info) => info.blockNumber !== undefined && info.blockNumber !== header.number))
             throw new Error(`${options.name}: transaction info of block ${number} names another block`);
-          // Transaction info carries no block hash. Above the irreversible line a reorg between the two reads could
-          // pair one block's hash with another block's transfers, so the header is read once more after the info:
-          // if the block changed meanwhile, the run stops here and the next step reads it afresh.
-          if (number > irreversibleThrough) {
-            const after = await client.blockHeader(number);
-            if (!after || after.blockID !== block.blockID) {
-              result[index] = undefined;
-              continue;
-            }
-          }
           result[index] = {
             ...header,
             transfers: infos.flatMap((info) => decodeTransfers(info, token)),
