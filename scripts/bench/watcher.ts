@@ -160,7 +160,7 @@ for (;;) {
   if (!blocksDoneAt && snapshot.processedBlock >= target) blocksDoneAt = performance.now();
   if (blocksDoneAt && finalHandedOverAt.size >= expectedDeposits) break;
   if (performance.now() - catchUpStarted > 15 * 60_000) throw new Error('catch-up took more than 15 minutes');
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await new Promise((resolve) => setTimeout(resolve, 50));
 }
 const catchUpSeconds = (blocksDoneAt - catchUpStarted) / 1000;
 const handOverSeconds = (performance.now() - catchUpStarted) / 1000;

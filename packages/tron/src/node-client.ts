@@ -3,7 +3,7 @@
 // timeout and a malformed answer apart. It is the same code against the devnet and a real node.
 import { z } from 'zod';
 import { createJsonPost, TransportError, type JsonPostAnswer } from './json-post.ts';
-import type { TransactionInfo } from './transfer-log.ts';
+import { isTransactionInfo, type TransactionInfo } from './transfer-log.ts';
 
 export class TronNodeError extends Error {
   readonly kind: 'rate_limited' | 'server_error' | 'client_error' | 'timeout' | 'network' | 'malformed';
@@ -28,25 +28,6 @@ const blockSchema = z.object({
   transactions: z.array(z.object({ txID: z.string() }).loose()).optional(),
 });
 export type NodeBlock = z.infer<typeof blockSchema>;
-
-const infoSchema = z
-  .object({
-    id: z.string(),
-    blockNumber: z.number().optional(),
-    blockTimeStamp: z.number().optional(),
-    result: z.string().optional(),
-    receipt: z.object({ result: z.string().optional() }).loose().optional(),
-    log: z
-      .array(
-        z.object({
-          address: z.string().optional(),
-          topics: z.array(z.string()).optional(),
-          data: z.string().optional(),
-        }),
-      )
-      .optional(),
-  })
-  .loose();
 
 /** The most blocks getblockbylimitnext returns at once. */
 export const blocksPerRangeMax = 100;
@@ -150,10 +131,9 @@ export function createTronNodeClient(options: TronNodeClientOptions) {
       const json = await post('wallet/gettransactioninfobyblocknum', { num: number });
       if (json && typeof json === 'object' && !Array.isArray(json) && Object.keys(json).length === 0)
         return [];
-      const parsed = z.array(infoSchema).safeParse(json);
-      if (!parsed.success)
+      if (!Array.isArray(json) || !json.every(isTransactionInfo))
         throw new TronNodeError('malformed', 'wallet/gettransactioninfobyblocknum: unexpected shape');
-      return parsed.data;
+      return json as TransactionInfo[];
     },
   };
 }

@@ -3,7 +3,7 @@
 // REVERT), look-alike token contracts and other events are ignored.
 import { describe, expect, it } from 'vitest';
 import { addressToWord, parseTronAddress } from './address.ts';
-import { decodeTransfers, transferTopic, type TransactionInfo } from './transfer-log.ts';
+import { decodeTransfers, isTransactionInfo, transferTopic, type TransactionInfo } from './transfer-log.ts';
 
 const usdt = parseTronAddress('TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t');
 const fake = parseTronAddress('41' + '11'.repeat(20));
@@ -60,5 +60,44 @@ describe('decodeTransfers', () => {
     ).toEqual([]);
     expect(decodeTransfers({ id: txId, receipt: { result: 'REVERT' } }, usdt)).toEqual([]);
     expect(decodeTransfers({ id: txId, log: [transferLog(fake)] }, usdt)).toEqual([]);
+  });
+});
+
+describe('isTransactionInfo', () => {
+  const good = {
+    id: txId,
+    fee: 345_000,
+    blockNumber: 7,
+    blockTimeStamp: 1_700_000_000_000,
+    contractResult: [''],
+    receipt: { energy_usage_total: 64_285, result: 'SUCCESS' },
+    log: [transferLog()],
+  };
+
+  it('accepts the node shapes: a USDT call, a plain transfer, a failed call', () => {
+    expect(isTransactionInfo(good)).toBe(true);
+    expect(isTransactionInfo({ id: txId, blockNumber: 7, receipt: { net_usage: 267 } })).toBe(true);
+    expect(isTransactionInfo({ id: txId, result: 'FAILED', receipt: { result: 'OUT_OF_ENERGY' } })).toBe(
+      true,
+    );
+  });
+
+  it('refuses each field this module reads when it has the wrong type', () => {
+    const broken: unknown[] = [
+      null,
+      [good],
+      { ...good, id: 7 },
+      { ...good, blockNumber: '7' },
+      { ...good, result: false },
+      { ...good, receipt: 'SUCCESS' },
+      { ...good, receipt: { result: 1 } },
+      { ...good, log: {} },
+      { ...good, log: [null] },
+      { ...good, log: [{ ...transferLog(), address: 41 }] },
+      { ...good, log: [{ ...transferLog(), topics: 'ddf252ad' }] },
+      { ...good, log: [{ ...transferLog(), topics: [transferTopic, 1, 2] }] },
+      { ...good, log: [{ ...transferLog(), data: 1_500_000 }] },
+    ];
+    for (const value of broken) expect(isTransactionInfo(value), JSON.stringify(value)).toBe(false);
   });
 });
