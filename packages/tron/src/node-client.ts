@@ -133,7 +133,7 @@ export function createTronNodeClient(options: TronNodeClientOptions) {
         return [];
       if (!Array.isArray(json) || !json.every(isTransactionInfo))
         throw new TronNodeError('malformed', 'wallet/gettransactioninfobyblocknum: unexpected shape');
-      return json as TransactionInfo[];
+      return json;
     },
   };
 }
