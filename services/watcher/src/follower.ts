@@ -82,6 +82,28 @@ export function createFollower(options: FollowerOptions) {
     throw new ReorgTooDeepError(cursor.number, options.reorgDepthMax);
   }
 
+  // While a batch is being written, the next one is already read from the node: catching up alternates between
+  // waiting for the node and waiting for PostgreSQL, and overlapping the two keeps both busy. At most one batch is
+  // read ahead. It is used only if it starts right after the cursor the write produced; its blocks go through the
+  // same parent-hash check as any others, so a reorg meanwhile is caught as usual.
+  let readAhead: { readonly fromInclusive: number; readonly blocks: Promise<ChainBlock[]> } | undefined;
+
+  function readBlocks(fromInclusive: number, toExclusive: number, finalLine: number): Promise<ChainBlock[]> {
+    const ahead = readAhead;
+    readAhead = undefined;
+    if (ahead?.fromInclusive === fromInclusive) return ahead.blocks;
+    return source.blocks(fromInclusive, toExclusive, finalLine);
+  }
+
+  function startReadAhead(fromInclusive: number, headNumber: number, finalLine: number): void {
+    if (fromInclusive > headNumber) return;
+    const toExclusive = Math.min(headNumber, fromInclusive - 1 + options.batchBlocksMax) + 1;
+    const blocks = source.blocks(fromInclusive, toExclusive, finalLine);
+    // Its failure surfaces when it is used; unused, it is dropped quietly.
+    blocks.catch(() => undefined);
+    readAhead = { fromInclusive, blocks };
+  }
+
   return {
     async step(): Promise<StepResult> {
       let cursor = await ensureCursor();
@@ -94,7 +116,7 @@ export function createFollower(options: FollowerOptions) {
       if (cursor.number < head.number) {
         const toExclusive = Math.min(head.number, cursor.number + options.batchBlocksMax) + 1;
         await addressBook.refresh();
-        const blocks = await source.blocks(cursor.number + 1, toExclusive, finalLine);
+        const blocks = await readBlocks(cursor.number + 1, toExclusive, finalLine);
         const linkage = checkLinkage({ ...cursor, parentHash: '', timestampMs: 0n }, blocks);
         if (linkage.kind === 'reorg') {
           const ancestor = await findCommonAncestor(cursor);
@@ -102,6 +124,8 @@ export function createFollower(options: FollowerOptions) {
           cursor = ancestor;
         } else if (linkage.blocks > 0) {
           const linked = blocks.slice(0, linkage.blocks);
+          if (linkage.blocks === blocks.length)
+            startReadAhead(linked[linked.length - 1]!.number + 1, head.number, finalLine);
           depositsSeen = await store.applyBlocks(
             cursor,
             linked,
