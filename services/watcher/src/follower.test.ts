@@ -21,7 +21,7 @@ function transfer(to: string, amountMinor: bigint, logIndex = 0): TokenTransfer 
   return { txId, logIndex, from: 'TSender0000000000000000000000001', to, amountMinor };
 }
 
-function setUp(solidityLagBlocks = 18) {
+function setUp(solidityLagBlocks = 18, batchBlocksMax = 50) {
   const chainName = `tron-${uniqueSuffix()}`;
   const chain = new ScriptedChain(solidityLagBlocks);
   const store = createDepositStore(database.pool, {
@@ -38,7 +38,7 @@ function setUp(solidityLagBlocks = 18) {
     addressBook,
     finality: { kind: 'solidified' },
     startBlockNumber: 1,
-    batchBlocksMax: 50,
+    batchBlocksMax,
     reorgDepthMax: 64,
     keepBlocksBelowFinal: 32,
   });
@@ -112,6 +112,41 @@ describe('follower', () => {
       expect(events[2]!.block_number).toBe(String(chain.headBlock.number - depth - 3));
     });
   }
+
+  it('never makes final a deposit read ahead from a branch that was replaced before the final line passed it', async () => {
+    // Blocks 51..100 are read ahead while block 70 is far above the final line (lag 100). The branch holding the
+    // deposit is then replaced and the chain grows until the final line is past block 70. The batch read ahead
+    // still links to the cursor, but it was read under the old line: its deposit may only be 'seen'.
+    const { chain, follower } = setUp(100, 50);
+    chain.produceMany(69);
+    const vanishing = transfer(ourAddress, 3_000_000n);
+    chain.produce([vanishing]);
+    chain.produceMany(50);
+    const first = await follower.step();
+    expect([first.cursorNumber, first.depositsSeen]).toEqual([50, 0]);
+
+    chain.reorg(60);
+    chain.produceMany(100);
+    await runUntilCaughtUp(follower);
+    expect((await outboxOf(vanishing.txId)).map((row) => row.event)).toEqual(['seen', 'orphaned']);
+  });
+
+  it('never makes final a deposit whose block was replaced at the same height while the watcher was caught up', async () => {
+    const { chain, follower } = setUp(3);
+    chain.produceMany(5);
+    const vanishing = transfer(ourAddress, 4_000_000n);
+    chain.produce([vanishing]);
+    await runUntilCaughtUp(follower);
+    expect((await outboxOf(vanishing.txId)).map((row) => row.event)).toEqual(['seen']);
+
+    // The head block is replaced by one of the same height, and the node's solidified head reaches it at once: a
+    // step that reads no block must still notice before anything there becomes final.
+    chain.reorg(1);
+    chain.chain.pop();
+    chain.solidityLagBlocks = 0;
+    await runUntilCaughtUp(follower);
+    expect((await outboxOf(vanishing.txId)).map((row) => row.event)).toEqual(['seen', 'orphaned']);
+  });
 
   it('writes nothing when another writer moves the cursor while a step is reading the node', async () => {
     const { chain, follower, store, chainName } = setUp();

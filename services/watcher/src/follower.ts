@@ -85,14 +85,17 @@ export function createFollower(options: FollowerOptions) {
   // While a batch is being written, the next one is already read from the node: catching up alternates between
   // waiting for the node and waiting for PostgreSQL, and overlapping the two keeps both busy. At most one batch is
   // read ahead. It is used only if it starts right after the cursor the write produced; its blocks go through the
-  // same parent-hash check as any others, so a reorg meanwhile is caught as usual.
-  let readAhead: { readonly fromInclusive: number; readonly blocks: Promise<ChainBlock[]> } | undefined;
+  // same parent-hash check as any others, so a reorg meanwhile is caught as usual. It keeps the final line known
+  // when it was read: only blocks at or below that line were irreversible when read (see `step`).
+  let readAhead:
+    | { readonly fromInclusive: number; readonly finalLine: number; readonly blocks: Promise<ChainBlock[]> }
+    | undefined;
 
-  function readBlocks(fromInclusive: number, toExclusive: number, finalLine: number): Promise<ChainBlock[]> {
+  function readBlocks(fromInclusive: number, toExclusive: number, finalLine: number) {
     const ahead = readAhead;
     readAhead = undefined;
-    if (ahead?.fromInclusive === fromInclusive) return ahead.blocks;
-    return source.blocks(fromInclusive, toExclusive, finalLine);
+    if (ahead?.fromInclusive === fromInclusive) return ahead;
+    return { fromInclusive, finalLine, blocks: source.blocks(fromInclusive, toExclusive, finalLine) };
   }
 
   function startReadAhead(fromInclusive: number, headNumber: number, finalLine: number): void {
@@ -101,31 +104,45 @@ export function createFollower(options: FollowerOptions) {
     const blocks = source.blocks(fromInclusive, toExclusive, finalLine);
     // Its failure surfaces when it is used; unused, it is dropped quietly.
     blocks.catch(() => undefined);
-    readAhead = { fromInclusive, blocks };
+    readAhead = { fromInclusive, finalLine, blocks };
+  }
+
+  async function repairReorg(cursor: CursorPosition): Promise<{ cursor: CursorPosition; orphaned: number }> {
+    const ancestor = await findCommonAncestor(cursor);
+    return { cursor: ancestor, orphaned: await store.rewind(cursor, ancestor) };
   }
 
   return {
+    /**
+     * One step: read the next batch of blocks, record it, and make final what can be vouched for. A deposit is made
+     * final only below a final line that was known *before* the node read which showed its block still on the
+     * chain: blocks read under that line were irreversible when read, and the stored chain up to the cursor is
+     * canonical once a later read links to it. Hence the solidified head is read before the head, a batch read
+     * ahead carries its own line, and a step that read nothing checks the head's hash against the cursor's.
+     */
     async step(): Promise<StepResult> {
       let cursor = await ensureCursor();
-      const head = await source.head();
       const solidifiedNumber = await source.solidifiedBlockNumber();
-      const finalLine = finalBlockNumber(options.finality, head.number, solidifiedNumber);
+      const head = await source.head();
+      const currentFinalLine = finalBlockNumber(options.finality, head.number, solidifiedNumber);
+      /** The final line this step's node reads vouch for; -1 until one does. */
+      let vouchedFinalLine = -1;
       let blocksApplied = 0;
       let depositsSeen = 0;
       let depositsOrphaned = 0;
       if (cursor.number < head.number) {
         const toExclusive = Math.min(head.number, cursor.number + options.batchBlocksMax) + 1;
         await addressBook.refresh();
-        const blocks = await readBlocks(cursor.number + 1, toExclusive, finalLine);
+        const read = readBlocks(cursor.number + 1, toExclusive, currentFinalLine);
+        const blocks = await read.blocks;
+        const finalLine = Math.min(currentFinalLine, read.finalLine);
         const linkage = checkLinkage({ ...cursor, parentHash: '', timestampMs: 0n }, blocks);
         if (linkage.kind === 'reorg') {
-          const ancestor = await findCommonAncestor(cursor);
-          depositsOrphaned = await store.rewind(cursor, ancestor);
-          cursor = ancestor;
+          ({ cursor, orphaned: depositsOrphaned } = await repairReorg(cursor));
         } else if (linkage.blocks > 0) {
           const linked = blocks.slice(0, linkage.blocks);
           if (linkage.blocks === blocks.length)
-            startReadAhead(linked[linked.length - 1]!.number + 1, head.number, finalLine);
+            startReadAhead(linked[linked.length - 1]!.number + 1, head.number, currentFinalLine);
           depositsSeen = await store.applyBlocks(
             cursor,
             linked,
@@ -135,10 +152,16 @@ export function createFollower(options: FollowerOptions) {
           const last = linked[linked.length - 1]!;
           cursor = { number: last.number, hash: last.hash };
           blocksApplied = linked.length;
+          vouchedFinalLine = finalLine;
         }
+      } else if (cursor.number === head.number) {
+        // Nothing to read: the head itself, read after the final line, says whether the stored chain still holds.
+        if (cursor.hash === head.hash) vouchedFinalLine = currentFinalLine;
+        else ({ cursor, orphaned: depositsOrphaned } = await repairReorg(cursor));
       }
-      const finalNumber = Math.min(finalLine, cursor.number);
-      const depositsFinalized = await store.finalize(finalNumber);
+      // A node behind the cursor vouches for nothing: finality waits for a node that has caught up.
+      const finalNumber = Math.min(vouchedFinalLine, cursor.number);
+      const depositsFinalized = finalNumber >= 0 ? await store.finalize(finalNumber) : 0;
       if (blocksApplied > 0) await store.pruneBlocks(finalNumber - options.keepBlocksBelowFinal);
       return {
         headNumber: head.number,
