@@ -168,14 +168,21 @@ try {
       },
     },
   ];
-  started.services = definitions.map((definition) =>
+  const start = (definition: (typeof definitions)[number]): RunningService =>
     startService({
       ...definition,
       env: { ...commonEnvironment, ...definition.env },
       onExit: onUnexpectedExit,
-    }),
-  );
-  await Promise.all(started.services.map((service) => service.waitHealthy(60_000)));
+    });
+  // The stand-ins for the outside world first: the watcher and the worker would otherwise start by logging refused
+  // connections to a node or provider that is a moment from listening.
+  const standInNames = new Set(['tron-devnet', 'card-sandbox']);
+  const standIns = definitions.filter((definition) => standInNames.has(definition.name)).map(start);
+  started.services = standIns;
+  await Promise.all(standIns.map((service) => service.waitHealthy(60_000)));
+  const services = definitions.filter((definition) => !standInNames.has(definition.name)).map(start);
+  started.services = [...standIns, ...services];
+  await Promise.all(services.map((service) => service.waitHealthy(60_000)));
   await proveWorkerRoundTrip(started.temporal);
 
   const state: DevState = {
