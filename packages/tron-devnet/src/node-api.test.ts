@@ -1,6 +1,7 @@
-// Proves two answers of the devnet are the ones a java-tron node gives: wallet/getblock without detail is the block
-// with its transactions cleared (ids too: a watcher cannot tell an empty block from a busy one by its header), and a
-// synthetic block's transaction info, written straight from its recipe, is the same JSON as the generic rendering.
+// Proves answers of the devnet are the ones a java-tron node gives: wallet/getblock without detail is the block with
+// its transactions cleared (ids too: a watcher cannot tell an empty block from a busy one by its header); without a
+// number it is the latest block, and walletsolidity/getblock the latest solidified one; and a synthetic block's
+// transaction info, written straight from its recipe, is the same JSON as the generic rendering.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveFromMnemonic } from '@cardgate/tron';
 import { startDevnet, type RunningDevnet } from './server.ts';
@@ -31,6 +32,24 @@ describe('wallet/getblock', () => {
     const { transactions: _cleared, ...withoutTransactions } = detailed;
     expect(header).toEqual(withoutTransactions);
     expect(header).not.toHaveProperty('transactions');
+  });
+});
+
+describe('the latest headers', () => {
+  it('wallet/getblock without a number is the head; walletsolidity/getblock only knows the solidified chain', async () => {
+    devnet.chain.produce(20);
+    const head = devnet.chain.block(devnet.chain.headNumber)!;
+    const solidified = devnet.chain.block(devnet.chain.solidifiedNumber)!;
+    expect(devnet.chain.headNumber - devnet.chain.solidifiedNumber).toBe(18);
+    expect(await call('wallet/getblock', { detail: false })).toEqual(devnet.chain.blockHeaderJson(head));
+    expect(await call('walletsolidity/getblock', { detail: false })).toEqual(
+      devnet.chain.blockHeaderJson(solidified),
+    );
+    expect(await call('walletsolidity/getblock', { id_or_num: String(solidified.number + 1) })).toEqual({});
+    expect(await call('wallet/getblock', { id_or_num: String(solidified.number + 1) })).toHaveProperty(
+      'blockID',
+      devnet.chain.block(solidified.number + 1)!.blockID,
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 // The devnet's HTTP face: the full-node endpoints the watcher reads (POST JSON, `{}` for an unknown block or
 // transaction, `{"Error": ...}` for bad requests) and an admin API to send USDT, produce blocks, reorganise the
 // chain and inject faults (HTTP 429/5xx, latency, a node that stops advancing).
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serveApp, type RunningServer } from '@cardgate/health';
 import { parseTronAddress, type TronAddress } from '@cardgate/tron';
@@ -67,15 +67,20 @@ export function createDevnetApp(chain: DevnetChain, faults: DevnetFaults) {
   );
   // java-tron's wallet/getblock: with detail=false the header alone, without even the transaction ids (java-tron's
   // own test: the answer equals the detailed block with its transactions cleared).
-  app.post('/wallet/getblock', async (context) => {
+  // Without id_or_num, the latest block; walletsolidity/getblock answers the same from the solidified chain only.
+  const getBlock = (solidifiedOnly: boolean) => async (context: Context) => {
     const request = await body(context);
-    const number = int(request.id_or_num);
+    const latest = solidifiedOnly ? chain.solidifiedNumber : chain.headNumber;
+    const number =
+      request.id_or_num === undefined || request.id_or_num === '' ? latest : int(request.id_or_num);
     if (number === undefined) return context.json({ Error: 'id_or_num must be a block number' }, 400);
-    const block = chain.block(number);
+    const block = number <= latest ? chain.block(number) : undefined;
     if (!block) return context.json({});
     if (request.detail === true) return context.json(chain.blockJson(block));
     return context.json(chain.blockHeaderJson(block));
-  });
+  };
+  app.post('/wallet/getblock', getBlock(false));
+  app.post('/walletsolidity/getblock', getBlock(true));
   app.post('/wallet/getblockbynum', async (context) => {
     const number = int((await body(context)).num);
     if (number === undefined) return context.json({ Error: 'num must be a non-negative integer' }, 400);

@@ -103,6 +103,24 @@ export function createTronNodeClient(options: TronNodeClientOptions) {
       if (!block) throw new TronNodeError('malformed', 'walletsolidity/getnowblock: empty');
       return block;
     },
+    /**
+     * The latest block's header (wallet/getblock without id_or_num nor detail): what a watcher polls for. getnowblock
+     * sends the whole block, every transaction in full, hundreds of kilobytes a call on mainnet.
+     */
+    async latestHeader(): Promise<NodeBlock> {
+      const block = parseBlock('wallet/getblock', await post('wallet/getblock', { detail: false }));
+      if (!block) throw new TronNodeError('malformed', 'wallet/getblock: empty');
+      return block;
+    },
+    /** The latest solidified block's header (walletsolidity/getblock, same servlet on the solidity API). */
+    async latestSolidifiedHeader(): Promise<NodeBlock> {
+      const block = parseBlock(
+        'walletsolidity/getblock',
+        await post('walletsolidity/getblock', { detail: false }),
+      );
+      if (!block) throw new TronNodeError('malformed', 'walletsolidity/getblock: empty');
+      return block;
+    },
     async blockByNumber(number: number): Promise<NodeBlock | undefined> {
       return parseBlock('wallet/getblockbynum', await post('wallet/getblockbynum', { num: number }));
     },

@@ -56,8 +56,8 @@ export function createTronChainSource(options: TronChainSourceOptions): ChainSou
 
   return {
     name: options.name,
-    head: async () => headerOf(await client.nowBlock()),
-    solidifiedBlockNumber: async () => blockNumberOf(await client.solidifiedNowBlock()),
+    head: async () => headerOf(await client.latestHeader()),
+    solidifiedBlockNumber: async () => blockNumberOf(await client.latestSolidifiedHeader()),
     header: async (number) => {
       const block = await client.blockByNumber(number);
       return block ? headerOf(block) : undefined;
