@@ -203,6 +203,28 @@ for (;;) {
   if (done >= depositCount || Date.now() > deadline) break;
   await sleep(200);
 }
+// Where the time goes: the watcher's part (the deposit marked final, its outbox row handed to Temporal) against the
+// workflow's (credit, then card load).
+const watcherTiming = z.object({
+  tx_id: z.string(),
+  final_ms: z.string().nullable(),
+  handed_over_ms: z.string().nullable(),
+});
+const watcherRows = await database.pool.any(sql.type(watcherTiming)`
+  select d.tx_id, (extract(epoch from d.final_at) * 1000)::int8::text as final_ms,
+    (select (extract(epoch from max(o.dispatched_at)) * 1000)::int8::text
+     from deposit_outbox o where o.tx_id = d.tx_id and o.log_index = d.log_index and o.event = 'final') as handed_over_ms
+  from deposit d`);
+const markedFinalMs: number[] = [];
+const handedOverMs: number[] = [];
+const sinceFinality = (at: number, value: string | null): number =>
+  value === null ? Number.POSITIVE_INFINITY : Number(value) - at;
+for (const row of watcherRows) {
+  const finalAt = finalAtMs.get(row.tx_id);
+  if (finalAt === undefined) continue;
+  markedFinalMs.push(sinceFinality(finalAt, row.final_ms));
+  handedOverMs.push(sinceFinality(finalAt, row.handed_over_ms));
+}
 const creditMs: number[] = [];
 const loadedMs: number[] = [];
 for (const row of rows) {
@@ -217,6 +239,8 @@ console.log(
   `deposits: ${creditMs.length} of ${depositCount} final (watcher polls every 100 ms; blocks every ${blockIntervalMs} ms)`,
 );
 console.log(`finality → ledger credit: ${figure(creditMs)}  (aim ≤ 1000 ms)`);
+console.log(`  of which finality → watcher marks it final: ${figure(markedFinalMs)}`);
+console.log(`           finality → handed over to Temporal: ${figure(handedOverMs)}`);
 console.log(`finality → card loaded:   ${figure(loadedMs)}  (aim ≤ 2000 ms)`);
 
 // 2. Webhook acknowledgement: signed RETURN events for the cards, sent by this process (each one also starts a
