@@ -4,6 +4,7 @@ import type { TestProject } from 'vitest/node';
 import pg from 'pg';
 import { migrate, migrationsFingerprint } from '@cardgate/db';
 import {
+  ensureTemporalCli,
   findOrStartPostgres,
   findOrStartRedis,
   findOrStartTemporal,
@@ -20,6 +21,10 @@ const staleTestDatabaseAgeSeconds = 3_600;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const log = (line: string): void => void process.stderr.write(`[harness] ${line}\n`);
+  // Installing the Temporal CLI on a fresh clone blocks the event loop for seconds (pip runs synchronously). Done
+  // alongside the checks below, it made the 2-second connection check to the local PostgreSQL time out, and every
+  // CI run quietly fell back to an embedded PostgreSQL. So it is done first, with nothing else in flight.
+  if (!process.env.TEMPORAL_ADDRESS) ensureTemporalCli(log);
   const [postgres, redis, temporal] = await Promise.all([
     findOrStartPostgres(),
     findOrStartRedis(),
