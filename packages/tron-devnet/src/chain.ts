@@ -93,6 +93,13 @@ export class DevnetChain {
     return number <= this.headNumber ? this.blocks[number] : undefined;
   }
 
+  /** A block by its id, which carries its number in its first 8 bytes, as on TRON. */
+  blockById(blockID: string): DevnetBlock | undefined {
+    if (!/^[0-9a-f]{64}$/.test(blockID)) return undefined;
+    const block = this.block(Number.parseInt(blockID.slice(0, 16), 16));
+    return block?.blockID === blockID ? block : undefined;
+  }
+
   /** Queues a USDT transfer (or several in one transaction) for the next block; returns the transaction id. */
   submitTransfer(
     specs: readonly DevnetTransferSpec[],

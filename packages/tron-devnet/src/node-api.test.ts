@@ -23,7 +23,7 @@ async function call(path: string, body: unknown): Promise<Record<string, unknown
 }
 
 describe('wallet/getblock', () => {
-  it('without detail answers the detailed block with its transactions cleared, ids included', async () => {
+  it('without detail answers the detailed block with its transactions cleared, by number or by id', async () => {
     devnet.chain.submitTransfer([{ to: deriveFromMnemonic(mnemonic, 5, 3).address.base58, amountMinor: 7n }]);
     const [block] = devnet.chain.produce(1);
     const detailed = await call('wallet/getblock', { id_or_num: String(block!.number), detail: true });
@@ -32,6 +32,11 @@ describe('wallet/getblock', () => {
     const { transactions: _cleared, ...withoutTransactions } = detailed;
     expect(header).toEqual(withoutTransactions);
     expect(header).not.toHaveProperty('transactions');
+    expect(await call('wallet/getblock', { id_or_num: block!.blockID, detail: false })).toEqual(header);
+    expect(await call('wallet/getblockbyid', { value: block!.blockID })).toEqual(detailed);
+    const unknownId = `${block!.blockID.slice(0, 16)}${'0'.repeat(48)}`;
+    expect(await call('wallet/getblock', { id_or_num: unknownId })).toEqual({});
+    expect(await call('wallet/getblockbyid', { value: unknownId })).toEqual({});
   });
 });
 

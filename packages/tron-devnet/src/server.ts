@@ -71,9 +71,15 @@ export function createDevnetApp(chain: DevnetChain, faults: DevnetFaults) {
   const getBlock = (solidifiedOnly: boolean) => async (context: Context) => {
     const request = await body(context);
     const latest = solidifiedOnly ? chain.solidifiedNumber : chain.headNumber;
-    const number =
-      request.id_or_num === undefined || request.id_or_num === '' ? latest : int(request.id_or_num);
-    if (number === undefined) return context.json({ Error: 'id_or_num must be a block number' }, 400);
+    const idOrNum = request.id_or_num;
+    if (typeof idOrNum === 'string' && /^[0-9a-f]{64}$/.test(idOrNum)) {
+      const block = chain.blockById(idOrNum);
+      if (!block || block.number > latest) return context.json({});
+      return context.json(request.detail === true ? chain.blockJson(block) : chain.blockHeaderJson(block));
+    }
+    const number = idOrNum === undefined || idOrNum === '' ? latest : int(idOrNum);
+    if (number === undefined)
+      return context.json({ Error: 'id_or_num must be a block number or a block id' }, 400);
     const block = number <= latest ? chain.block(number) : undefined;
     if (!block) return context.json({});
     if (request.detail === true) return context.json(chain.blockJson(block));
@@ -81,6 +87,11 @@ export function createDevnetApp(chain: DevnetChain, faults: DevnetFaults) {
   };
   app.post('/wallet/getblock', getBlock(false));
   app.post('/walletsolidity/getblock', getBlock(true));
+  app.post('/wallet/getblockbyid', async (context) => {
+    const id = (await body(context)).value;
+    const block = typeof id === 'string' ? chain.blockById(id) : undefined;
+    return context.json(block ? chain.blockJson(block) : {});
+  });
   app.post('/wallet/getblockbynum', async (context) => {
     const number = int((await body(context)).num);
     if (number === undefined) return context.json({ Error: 'num must be a non-negative integer' }, 400);
