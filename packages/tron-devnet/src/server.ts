@@ -5,7 +5,7 @@ import { Hono, type Context } from 'hono';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serveApp, type RunningServer } from '@cardgate/health';
 import { parseTronAddress, type TronAddress } from '@cardgate/tron';
-import { DevnetChain, mainnetUsdtContract } from './chain.ts';
+import { DevnetChain, mainnetUsdtContract, type DevnetBlock } from './chain.ts';
 import { appendSyntheticBlocks } from './synthetic.ts';
 import { buildTriggerTransaction, checkBroadcast, decodeTransferCall, selectorOf } from './transactions.ts';
 
@@ -72,18 +72,17 @@ export function createDevnetApp(chain: DevnetChain, faults: DevnetFaults) {
     const request = await body(context);
     const latest = solidifiedOnly ? chain.solidifiedNumber : chain.headNumber;
     const idOrNum = request.id_or_num;
-    if (typeof idOrNum === 'string' && /^[0-9a-f]{64}$/.test(idOrNum)) {
-      const block = chain.blockById(idOrNum);
-      if (!block || block.number > latest) return context.json({});
-      return context.json(request.detail === true ? chain.blockJson(block) : chain.blockHeaderJson(block));
+    let block: DevnetBlock | undefined;
+    if (idOrNum === undefined || idOrNum === '') block = chain.block(latest);
+    else if (typeof idOrNum === 'string' && /^[0-9a-f]{64}$/.test(idOrNum)) block = chain.blockById(idOrNum);
+    else {
+      const number = int(idOrNum);
+      if (number === undefined)
+        return context.json({ Error: 'id_or_num must be a block number or a block id' }, 400);
+      block = chain.block(number);
     }
-    const number = idOrNum === undefined || idOrNum === '' ? latest : int(idOrNum);
-    if (number === undefined)
-      return context.json({ Error: 'id_or_num must be a block number or a block id' }, 400);
-    const block = number <= latest ? chain.block(number) : undefined;
-    if (!block) return context.json({});
-    if (request.detail === true) return context.json(chain.blockJson(block));
-    return context.json(chain.blockHeaderJson(block));
+    if (!block || block.number > latest) return context.json({});
+    return context.json(request.detail === true ? chain.blockJson(block) : chain.blockHeaderJson(block));
   };
   app.post('/wallet/getblock', getBlock(false));
   app.post('/walletsolidity/getblock', getBlock(true));
