@@ -6,17 +6,20 @@ import {
   condition,
   defineQuery,
   defineSignal,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 import { compensateOrStop, type CompensationState } from './compensation.ts';
 import { failureMessage, isDefiniteRefusal } from './failure-kinds.ts';
-import { ledgerActivity, providerActivity } from './timeouts.ts';
+import { ledgerActivity, ledgerLocalActivity, providerActivity } from './timeouts.ts';
 
-const { holdCardLoad, postCardLoad, voidCardLoad, queueNotification } =
-  proxyActivities<Activities>(ledgerActivity);
+// Regular activities for histories recorded before the `card-load-local-activities` patch, local ones after it.
+const remote = proxyActivities<Activities>(ledgerActivity);
+const local = proxyLocalActivities<Activities>(ledgerLocalActivity);
 const { loadAtProvider, findProviderLoad } = proxyActivities<Activities>(providerActivity);
 
 export interface CardLoadWorkflowInput {
@@ -78,6 +81,11 @@ export async function cardLoadWorkflow(input: CardLoadWorkflowInput): Promise<Ca
   setHandler(resolveCardLoadSignal, (value) => {
     resolution = value;
   });
+  const { holdCardLoad, postCardLoad, voidCardLoad, queueNotification } = patched(
+    'card-load-local-activities',
+  )
+    ? local
+    : remote;
 
   let held;
   try {

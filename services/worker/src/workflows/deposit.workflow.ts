@@ -3,7 +3,8 @@
 // deposit is final: an orphaned deposit never reaches the activities. On final it credits the owner's USDT wallet
 // (fee to revenue) or holds it for an operator's review when it is below the minimum; if the owner has auto-load
 // on a card, it continues with a card load (a child workflow with the deposit's own load id); then it queues a
-// notification. Histories recorded before the credit existed replay through the `deposit-ledger-credit` patch.
+// notification. Histories recorded before the credit existed replay through the `deposit-ledger-credit` patch, and
+// those recorded before its database steps became local activities through `deposit-local-activities`.
 import {
   condition,
   defineQuery,
@@ -11,6 +12,7 @@ import {
   executeChild,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -24,15 +26,21 @@ import {
 import type { Activities } from '../activities/index.ts';
 import type { DepositCredit } from '../activities/deposit.ts';
 import { cardLoadWorkflow, type CardLoadResult } from './card-load.workflow.ts';
-import { ledgerActivity, shortActivity } from './timeouts.ts';
+import { ledgerActivity, ledgerLocalActivity, shortActivity, shortLocalActivity } from './timeouts.ts';
 
 export const depositEventSignal = defineSignal<[DepositEvent]>(depositEventSignalName);
 export const depositReviewSignal = defineSignal<[{ approve: boolean }]>(depositReviewSignalName);
 export const depositStateQuery = defineQuery<string>('depositState');
 
-const { recordDepositReceipt } = proxyActivities<Activities>(shortActivity);
-const { creditDeposit, decideHeldDeposit, findAutoLoadCard, queueNotification } =
-  proxyActivities<Activities>(ledgerActivity);
+// Regular activities for histories recorded before the `deposit-local-activities` patch, local ones after it.
+const remote = {
+  short: proxyActivities<Activities>(shortActivity),
+  ledger: proxyActivities<Activities>(ledgerActivity),
+};
+const local = {
+  short: proxyLocalActivities<Activities>(shortLocalActivity),
+  ledger: proxyLocalActivities<Activities>(ledgerLocalActivity),
+};
 
 export interface DepositWorkflowResult {
   readonly txId: string;
@@ -66,6 +74,9 @@ export async function depositWorkflow(input: DepositWorkflowInput): Promise<Depo
   // An orphaned deposit waits here for as long as it takes: it may be re-included in a later block.
   await condition(() => latest?.event === 'final');
   const final = latest!;
+  const activities = patched('deposit-local-activities') ? local : remote;
+  const { recordDepositReceipt } = activities.short;
+  const { creditDeposit, decideHeldDeposit, findAutoLoadCard, queueNotification } = activities.ledger;
   await recordDepositReceipt({
     txId: final.txId,
     logIndex: final.logIndex,
