@@ -8,7 +8,9 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
 } from '@temporalio/workflow';
 import {
@@ -19,9 +21,11 @@ import {
 import type { Activities } from '../activities/index.ts';
 import type { AppliedCardTransaction } from '../activities/card-transaction.ts';
 import { holdExpiresAtMs, targetOf } from '../domain/card-transaction-state.ts';
-import { ledgerActivity } from './timeouts.ts';
+import { ledgerActivity, ledgerLocalActivity } from './timeouts.ts';
 
-const { loadCardTransaction, applyCardTransaction } = proxyActivities<Activities>(ledgerActivity);
+// Regular activities for histories recorded before the `card-transaction-local-activities` patch, local ones after.
+const remote = proxyActivities<Activities>(ledgerActivity);
+const local = proxyLocalActivities<Activities>(ledgerLocalActivity);
 
 export const cardTransactionEventSignal = defineSignal<[CardTransactionEvent]>(
   cardTransactionEventSignalName,
@@ -52,6 +56,9 @@ export async function cardTransactionWorkflow(
     changed = true;
   });
 
+  const { loadCardTransaction, applyCardTransaction } = patched('card-transaction-local-activities')
+    ? local
+    : remote;
   const stored = await loadCardTransaction({ providerTransactionId: input.providerTransactionId });
   for (const event of stored.events) if (!events.has(event.eventId)) events.set(event.eventId, event);
   let expired = stored.expired;
