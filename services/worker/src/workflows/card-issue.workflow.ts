@@ -4,17 +4,20 @@ import {
   condition,
   defineQuery,
   defineSignal,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 import { compensateOrStop, type CompensationState } from './compensation.ts';
 import { failureMessage, isDefiniteRefusal } from './failure-kinds.ts';
-import { ledgerActivity, providerActivity } from './timeouts.ts';
+import { ledgerActivity, ledgerLocalActivity, providerActivity } from './timeouts.ts';
 
-const { beginCardIssue, completeCardIssue, failCardIssue, queueNotification } =
-  proxyActivities<Activities>(ledgerActivity);
+// Regular activities for histories recorded before the `card-issue-local-activities` patch, local ones after it.
+const remote = proxyActivities<Activities>(ledgerActivity);
+const local = proxyLocalActivities<Activities>(ledgerLocalActivity);
 const { createProviderCard } = proxyActivities<Activities>(providerActivity);
 
 export interface CardIssueWorkflowInput {
@@ -42,6 +45,11 @@ const createRoundsMax = 20;
 export async function cardIssueWorkflow(input: CardIssueWorkflowInput): Promise<CardIssueResult> {
   const state: CompensationState = { status: 'charging_fee' };
   setHandler(cardIssueStateQuery, () => state);
+  const { beginCardIssue, completeCardIssue, failCardIssue, queueNotification } = patched(
+    'card-issue-local-activities',
+  )
+    ? local
+    : remote;
   try {
     await beginCardIssue(input);
   } catch (error) {
