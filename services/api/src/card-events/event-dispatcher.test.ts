@@ -1,6 +1,7 @@
 // Proves the webhook hand-over survives a failing Temporal: an event stored while the hand-over fails stays marked
 // as not handed over, the sweep hands it over later and marks it, and an event handed over twice (the immediate path
-// and the sweep racing) is harmless because the hand-over is keyed by event id downstream.
+// and the sweep racing) is harmless because the hand-over is keyed by event id downstream; and stopping waits for a
+// periodic sweep in progress, which takes no next event, so nothing is handed over once stop has returned.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createLogger } from '@cardgate/config';
@@ -62,5 +63,36 @@ describe('card event dispatcher', () => {
     expect(handedOver).toEqual([stored.eventId]);
     expect(await handed()).toBe(true);
     expect(await dispatcher.sweep()).toBe(0); // nothing left behind
+  });
+});
+
+describe('stopping the card event dispatcher', () => {
+  it('waits for the hand-over a periodic sweep is in, and hands nothing over after it returns', async () => {
+    const store = createCardEventStore(database.pool);
+    for (let index = 0; index < 5; index += 1) expect(await store.store(event())).toBe(true);
+    let started = 0;
+    let finished = 0;
+    let firstStarted: () => void = () => undefined;
+    const firstStartedPromise = new Promise<void>((resolve) => (firstStarted = resolve));
+    const dispatcher = createCardEventDispatcher({
+      store,
+      logger: createLogger({ service: 'dispatcher-test', level: 'silent' }),
+      sweepAfterMs: 0,
+      sweepIntervalMs: 10,
+      handOver: async () => {
+        started += 1;
+        firstStarted();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        finished += 1;
+      },
+    });
+    dispatcher.start();
+    await firstStartedPromise;
+    await dispatcher.stop();
+    expect(finished).toBe(started); // nothing still running when stop returned
+    const startedAtStop = started;
+    expect(startedAtStop).toBeLessThan(5); // the sweep took no next event
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(started).toBe(startedAtStop);
   });
 });

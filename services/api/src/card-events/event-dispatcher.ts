@@ -56,10 +56,16 @@ export function createCardEventDispatcher(options: CardEventDispatcherOptions) {
     }
   }
 
-  async function sweep(): Promise<number> {
+  let stopping = false;
+  let periodicSweep: Promise<void> | undefined;
+
+  async function sweepUntil(shouldStop: () => boolean): Promise<number> {
     const events = await options.store.waiting(sweepBatchMax, sweepAfterMs);
     let handed = 0;
-    for (const event of events) if (await handOne(event)) handed += 1;
+    for (const event of events) {
+      if (shouldStop()) break;
+      if (await handOne(event)) handed += 1;
+    }
     return handed;
   }
 
@@ -78,24 +84,35 @@ export function createCardEventDispatcher(options: CardEventDispatcherOptions) {
       pending.add(work);
     },
 
-    sweep,
+    /** One pass over the events left behind, to its end. */
+    sweep: () => sweepUntil(() => false),
 
     start(): void {
+      stopping = false;
       const tick = () => {
-        sweep()
-          .catch((error: unknown) => options.logger.warn({ err: error }, 'card event sweep failed'))
+        periodicSweep = sweepUntil(() => stopping)
+          .then(
+            () => undefined,
+            (error: unknown) => options.logger.warn({ err: error }, 'card event sweep failed'),
+          )
           .finally(() => {
+            periodicSweep = undefined;
             if (timer) timer = setTimeout(tick, sweepIntervalMs);
           });
       };
       timer = setTimeout(tick, sweepIntervalMs);
     },
 
-    /** Stops the sweep and waits for hand-overs in flight. */
+    /**
+     * Stops the periodic sweep and waits for what is in flight: the hand-over the sweep is in (it takes no next
+     * event) and the immediate ones. Nothing is handed over after this resolves, so the caller may close the
+     * Temporal connection.
+     */
     async stop(): Promise<void> {
+      stopping = true;
       clearTimeout(timer);
       timer = undefined;
-      await Promise.all([...pending]);
+      await Promise.all([...pending, periodicSweep]);
     },
   };
 }
