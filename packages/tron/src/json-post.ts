@@ -130,9 +130,6 @@ export function createJsonPost(options: JsonPostOptions) {
       if ('answer' in second) return second.answer;
       throw new TransportError('network', `${path}: the connection was closed twice`);
     },
-    close(): void {
-      agent.destroy();
-    },
   };
 }
 

@@ -62,17 +62,17 @@ describe('the TRON node client', () => {
 
   it('reports a rate limit with the Retry-After it was given, or one second', async () => {
     behaviour = answer(429, '{}', { 'retry-after': '3' });
-    const limited = await failure(client().nowBlock());
+    const limited = await failure(client().latestHeader());
     expect([limited.kind, limited.retryAfterMs]).toEqual(['rate_limited', 3_000]);
     behaviour = answer(429, '{}');
-    expect((await failure(client().nowBlock())).retryAfterMs).toBe(1_000);
+    expect((await failure(client().latestHeader())).retryAfterMs).toBe(1_000);
   });
 
   it('tells server errors, client errors and Error answers apart', async () => {
     behaviour = answer(503, 'busy');
-    expect((await failure(client().nowBlock())).kind).toBe('server_error');
+    expect((await failure(client().latestHeader())).kind).toBe('server_error');
     behaviour = answer(404, 'no');
-    expect((await failure(client().nowBlock())).kind).toBe('client_error');
+    expect((await failure(client().latestHeader())).kind).toBe('client_error');
     behaviour = answer(200, '{"Error":"class java.lang.NullPointerException : null"}');
     const refused = await failure(client().transactionInfoByBlock(1));
     expect([refused.kind, refused.message]).toEqual([
@@ -83,9 +83,9 @@ describe('the TRON node client', () => {
 
   it('refuses a body that is not JSON, or not the shape asked for', async () => {
     behaviour = answer(200, '<html>gateway</html>');
-    expect((await failure(client().nowBlock())).kind).toBe('malformed');
+    expect((await failure(client().latestHeader())).kind).toBe('malformed');
     behaviour = answer(200, JSON.stringify({ blockID: 'short', block_header: {} }));
-    expect((await failure(client().nowBlock())).kind).toBe('malformed');
+    expect((await failure(client().latestHeader())).kind).toBe('malformed');
     behaviour = answer(200, JSON.stringify([{ log: 'not a list' }]));
     expect((await failure(client().transactionInfoByBlock(1))).kind).toBe('malformed');
   });
@@ -93,7 +93,7 @@ describe('the TRON node client', () => {
   it('gives up on a node that never answers when the timeout is over', async () => {
     behaviour = () => undefined;
     const started = Date.now();
-    const timedOut = await failure(client({ timeoutMs: 200 }).nowBlock());
+    const timedOut = await failure(client({ timeoutMs: 200 }).latestHeader());
     expect(timedOut.kind).toBe('timeout');
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
     expect(Date.now() - started).toBeLessThan(1_500);
@@ -121,7 +121,7 @@ describe('the TRON node client', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     const refused = await failure(
-      createTronNodeClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 2_000 }).nowBlock(),
+      createTronNodeClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 2_000 }).latestHeader(),
     );
     expect(refused.kind).toBe('network');
   });

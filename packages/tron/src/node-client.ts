@@ -29,9 +29,6 @@ const blockSchema = z.object({
 });
 export type NodeBlock = z.infer<typeof blockSchema>;
 
-/** The most blocks getblockbylimitnext returns at once. */
-export const blocksPerRangeMax = 100;
-
 export interface TronNodeClientOptions {
   readonly baseUrl: string;
   readonly timeoutMs: number;
@@ -89,20 +86,6 @@ export function createTronNodeClient(options: TronNodeClientOptions) {
   }
 
   return {
-    /** Closes the kept-alive connections. */
-    close(): void {
-      transport.close();
-    },
-    async nowBlock(): Promise<NodeBlock> {
-      const block = parseBlock('wallet/getnowblock', await post('wallet/getnowblock', {}));
-      if (!block) throw new TronNodeError('malformed', 'wallet/getnowblock: empty');
-      return block;
-    },
-    async solidifiedNowBlock(): Promise<NodeBlock> {
-      const block = parseBlock('walletsolidity/getnowblock', await post('walletsolidity/getnowblock', {}));
-      if (!block) throw new TronNodeError('malformed', 'walletsolidity/getnowblock: empty');
-      return block;
-    },
     /**
      * The latest block's header (wallet/getblock without id_or_num nor detail): what a watcher polls for. getnowblock
      * sends the whole block, every transaction in full, hundreds of kilobytes a call on mainnet.
@@ -133,17 +116,6 @@ export function createTronNodeClient(options: TronNodeClientOptions) {
         'wallet/getblock',
         await post('wallet/getblock', { id_or_num: String(number), detail: false }),
       );
-    },
-    /** Blocks [startNum, endNum), at most blocksPerRangeMax of them, in order. */
-    async blocksByRange(startNum: number, endNum: number): Promise<NodeBlock[]> {
-      const end = Math.min(endNum, startNum + blocksPerRangeMax);
-      const json = await post('wallet/getblockbylimitnext', { startNum, endNum: end });
-      const list = (json as { block?: unknown[] }).block ?? [];
-      if (!Array.isArray(list))
-        throw new TronNodeError('malformed', 'wallet/getblockbylimitnext: block is not a list');
-      return list
-        .map((item) => parseBlock('wallet/getblockbylimitnext', item)!)
-        .sort((a, b) => (a.block_header.raw_data.number ?? 0) - (b.block_header.raw_data.number ?? 0));
     },
     async transactionInfoByBlock(number: number): Promise<TransactionInfo[]> {
       const json = await post('wallet/gettransactioninfobyblocknum', { num: number });
