@@ -8,11 +8,7 @@ import { z } from 'zod';
 import { sql } from '@cardgate/db';
 import { signWebhook } from '@cardgate/card-provider';
 import { recordHistoryIfAsked, useTestDatabase, uniqueSuffix } from '@cardgate/test-harness';
-import {
-  cardIssueWorkflowId,
-  cardLoadWorkflowId,
-  cardTransactionWorkflowId,
-} from '@cardgate/workflow-contracts';
+import { cardIssueWorkflowId, cardLoadWorkflowId, cardTransactionWorkflowId } from '@cardgate/contracts';
 import { ApplicationFailure } from '@temporalio/common';
 import { cardLoadWorkflow } from '../services/worker/src/workflows/card-load.workflow.ts';
 import { cardIssueWorkflow } from '../services/worker/src/workflows/card-issue.workflow.ts';

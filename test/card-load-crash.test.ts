@@ -11,7 +11,7 @@ import { createLedger } from '@cardgate/ledger';
 import { findFreePort, repositoryRoot } from '@cardgate/local-stack';
 import { harnessContext, testTaskQueue, uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
 import { Client, Connection } from '@temporalio/client';
-import { cardLoadWorkflowId } from '@cardgate/workflow-contracts';
+import { cardLoadWorkflowId } from '@cardgate/contracts';
 import { chart } from '../services/worker/src/activities/chart.ts';
 import { fundWallet } from '../services/worker/src/testing.ts';
 import { webhookSecret } from './card-stack.ts';

@@ -8,7 +8,7 @@ import type { DatabasePool } from '@cardgate/db';
 import { createHttpCardProvider, type CardProvider } from '@cardgate/card-provider';
 import { startCardSandbox } from '@cardgate/card-sandbox';
 import { serveApp } from '@cardgate/health';
-import { cardIssueWorkflowId } from '@cardgate/workflow-contracts';
+import { cardIssueWorkflowId } from '@cardgate/contracts';
 import { createApp } from '../services/api/src/app.ts';
 import { createCardEventDispatcher } from '../services/api/src/card-events/event-dispatcher.ts';
 import { createCardEventStore } from '../services/api/src/card-events/event-store.ts';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { sql } from '@cardgate/db';
-import { depositReviewSignalName, depositWorkflowId } from '@cardgate/workflow-contracts';
+import { depositReviewSignalName, depositWorkflowId } from '@cardgate/contracts';
 import { recordHistoryIfAsked, uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
 import { withTestWorker } from '../services/worker/src/testing.ts';
 import { AddressBook } from '../services/watcher/src/address-book.ts';

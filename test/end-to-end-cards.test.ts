@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountExtendedPublicKey, createDepositAddressService, createTronNodeClient } from '@cardgate/tron';
 import { mainnetUsdtContract, startDevnet, type RunningDevnet } from '@cardgate/tron-devnet';
 import { recordHistoryIfAsked, useTestDatabase, uniqueSuffix } from '@cardgate/test-harness';
-import { depositWorkflowId } from '@cardgate/workflow-contracts';
+import { depositWorkflowId } from '@cardgate/contracts';
 import { AddressBook } from '../services/watcher/src/address-book.ts';
 import { createDepositAddressSource } from '../services/watcher/src/address-book-store.ts';
 import { createDepositStore } from '../services/watcher/src/deposit-store.ts';

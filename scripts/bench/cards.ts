@@ -14,7 +14,7 @@ import { signWebhook } from '@cardgate/card-provider';
 import { developmentApiKey, developmentWebhookSecret } from '@cardgate/card-sandbox';
 import { findFreePort, findOrStartRedis, findOrStartTemporal } from '@cardgate/local-stack';
 import { accountExtendedPublicKey, createDepositAddressService } from '@cardgate/tron';
-import { cardIssueWorkflowId, cardIssueWorkflowType } from '@cardgate/workflow-contracts';
+import { cardIssueWorkflowId, cardIssueWorkflowType } from '@cardgate/contracts';
 import { z } from 'zod';
 import { startService, type RunningService } from '../dev/services.ts';
 import { createBenchDatabase } from './database.ts';

@@ -11,7 +11,7 @@ import { findFreePort, findOrStartTemporal, waitForPort } from '@cardgate/local-
 import { createTronNodeClient, parseTronAddress } from '@cardgate/tron';
 import { expectedSyntheticDeposits, mainnetUsdtContract } from '@cardgate/tron-devnet';
 import { spawn } from 'node:child_process';
-import type { DepositEvent } from '@cardgate/workflow-contracts';
+import type { DepositEvent } from '@cardgate/contracts';
 import { z } from 'zod';
 import { AddressBook } from '../../services/watcher/src/address-book.ts';
 import { createDepositAddressSource } from '../../services/watcher/src/address-book-store.ts';

@@ -3,7 +3,7 @@
 // the user's next deposits continue into this card. Prints the workflow's outcome.
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { cardIssueWorkflowId, cardIssueWorkflowType } from '@cardgate/workflow-contracts';
+import { cardIssueWorkflowId, cardIssueWorkflowType } from '@cardgate/contracts';
 
 const userId = process.argv[2];
 if (!userId) {

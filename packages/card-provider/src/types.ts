@@ -1,6 +1,6 @@
 // What Cardgate needs from a card provider, independent of any provider's wire format. Amounts are Money.
 import type { Money } from '@cardgate/money';
-import type { CardTransactionEvent } from '@cardgate/workflow-contracts';
+import type { CardTransactionEvent } from '@cardgate/contracts';
 import type { WebhookHeaders } from './webhook-signature.ts';
 
 export type CardState = 'OPEN' | 'PAUSED' | 'CLOSED';

@@ -2,7 +2,7 @@
 // field: amounts must be strings of integer minor units (a JSON number is refused, never coerced).
 import { AppError } from '@cardgate/errors';
 import { parseMinorUnits, assetByCode, MoneyError } from '@cardgate/money';
-import { cardTransactionEventKinds, type CardTransactionEvent } from '@cardgate/workflow-contracts';
+import { cardTransactionEventKinds, type CardTransactionEvent } from '@cardgate/contracts';
 import { z } from 'zod';
 import { verifyWebhook, type WebhookHeaders } from './webhook-signature.ts';
 

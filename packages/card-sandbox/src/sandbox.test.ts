@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import { createHttpCardProvider, CardProviderError, type CardProvider } from '@cardgate/card-provider';
-import type { CardTransactionEvent } from '@cardgate/workflow-contracts';
+import type { CardTransactionEvent } from '@cardgate/contracts';
 import { moneyFromMinor, USD } from '@cardgate/money';
 import { serveApp, type RunningServer } from '@cardgate/health';
 import { startCardSandbox } from './sandbox.ts';

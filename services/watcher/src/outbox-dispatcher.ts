@@ -3,7 +3,7 @@
 // a repeat changes nothing. Events of one deposit go one after another; different deposits go in parallel.
 import { sql, type DatabasePool } from '@cardgate/db';
 import { z } from 'zod';
-import type { DepositEvent } from '@cardgate/workflow-contracts';
+import type { DepositEvent } from '@cardgate/contracts';
 
 export interface DepositHandOver {
   /** Starts or signals the deposit's workflow; must be safe to call again with the same event. */

@@ -7,7 +7,7 @@ import {
   depositWorkflowType,
   type DepositEvent,
   type DepositWorkflowInput,
-} from '@cardgate/workflow-contracts';
+} from '@cardgate/contracts';
 import type { DepositHandOver } from './outbox-dispatcher.ts';
 
 export function createTemporalHandOver(client: Client, taskQueue: string): DepositHandOver {

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { HarnessContext } from './provided.ts';
 import './provided.ts';
 
-const staleTestDatabaseAgeSeconds = 3_600;
+const staleDatabaseAgeSeconds = 3_600;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const log = (line: string): void => void process.stderr.write(`[harness] ${line}\n`);
@@ -66,25 +66,31 @@ async function prepareTemplate(adminUrl: string, templateDatabase: string): Prom
   }
 }
 
-/** Drops templates of older migration sets and test databases left behind by runs that crashed an hour ago or more. */
+/**
+ * Drops templates of other migration sets and test databases left behind by runs that crashed, once they are an hour
+ * old or more. Age comes from the database's PG_VERSION file: a template of another migration set may belong to a run
+ * in progress in another checkout on the same server (it would fail mid-run if its template vanished).
+ */
 async function dropStaleDatabases(adminUrl: string, currentTemplate: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
-  let names: string[];
+  let rows: { datname: string; age_seconds: string | null }[];
   try {
-    const rows = await client.query<{ datname: string }>(
-      "select datname from pg_database where datname like 'cardgate\\_template\\_%' or datname like 'cardgate\\_test\\_%'",
+    const result = await client.query<{ datname: string; age_seconds: string | null }>(
+      `select datname,
+              extract(epoch from now() - (pg_stat_file('base/' || oid || '/PG_VERSION', true)).modification)::bigint::text
+                as age_seconds
+         from pg_database
+        where datname like 'cardgate\\_template\\_%' or datname like 'cardgate\\_test\\_%'`,
     );
-    names = rows.rows.map((row) => row.datname);
+    rows = result.rows;
   } finally {
     await client.end();
   }
-  const nowSeconds = Math.floor(Date.now() / 1000);
-  for (const name of names) {
-    if (name === currentTemplate) continue;
-    const createdSeconds = Number(/^cardgate_test_(\d+)_/.exec(name)?.[1] ?? nowSeconds);
-    const stale =
-      name.startsWith('cardgate_template_') || nowSeconds - createdSeconds > staleTestDatabaseAgeSeconds;
-    if (stale) await dropDatabase(adminUrl, name).catch(() => undefined);
+  for (const row of rows) {
+    if (row.datname === currentTemplate) continue;
+    // Unknown age (the file could not be read): leave it; a later run will see its age.
+    if (row.age_seconds === null || BigInt(row.age_seconds) < BigInt(staleDatabaseAgeSeconds)) continue;
+    await dropDatabase(adminUrl, row.datname).catch(() => undefined);
   }
 }

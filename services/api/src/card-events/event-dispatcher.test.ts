@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { createLogger } from '@cardgate/config';
 import { sql } from '@cardgate/db';
 import { useTestDatabase, uniqueSuffix } from '@cardgate/test-harness';
-import type { CardTransactionEvent } from '@cardgate/workflow-contracts';
+import type { CardTransactionEvent } from '@cardgate/contracts';
 import { createCardEventDispatcher } from './event-dispatcher.ts';
 import { createCardEventStore } from './event-store.ts';
 

@@ -2,7 +2,7 @@
 // periodic sweep for any event a crash or a Temporal outage left behind. Handing an event over twice is harmless:
 // the workflow keeps one of each event id.
 import type { Logger } from '@cardgate/config';
-import type { CardTransactionEvent } from '@cardgate/workflow-contracts';
+import type { CardTransactionEvent } from '@cardgate/contracts';
 import type { CardEventStore } from './event-store.ts';
 import type { CardEventHandOver } from './temporal-hand-over.ts';
 

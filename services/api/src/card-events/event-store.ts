@@ -2,7 +2,7 @@
 // repeated delivery finds its row and changes nothing; a crash between storing and handing over leaves the row for
 // the dispatcher's sweep.
 import { sql, type DatabasePool } from '@cardgate/db';
-import type { CardTransactionEvent } from '@cardgate/workflow-contracts';
+import type { CardTransactionEvent } from '@cardgate/contracts';
 import { z } from 'zod';
 
 const insertedRow = z.object({ event_id: z.string() });

@@ -7,7 +7,7 @@ import {
   cardTransactionWorkflowId,
   cardTransactionWorkflowType,
   type CardTransactionEvent,
-} from '@cardgate/workflow-contracts';
+} from '@cardgate/contracts';
 
 export type CardEventHandOver = (event: CardTransactionEvent) => Promise<void>;
 

@@ -7,7 +7,7 @@ import { AppError } from '@cardgate/errors';
 import type { Ledger, TransferRequest } from '@cardgate/ledger';
 import type { Logger } from '@cardgate/config';
 import { moneyFromMinor, USD } from '@cardgate/money';
-import type { CardTransactionEvent } from '@cardgate/workflow-contracts';
+import type { CardTransactionEvent } from '@cardgate/contracts';
 import { z } from 'zod';
 import { chart, type AccountResolver } from './chart.ts';
 

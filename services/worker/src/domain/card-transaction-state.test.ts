@@ -2,7 +2,7 @@
 // ledger effect, and each kind of domain.md's table moves the hold, debits and credits as it says.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CardTransactionEvent, CardTransactionEventKind } from '@cardgate/workflow-contracts';
+import type { CardTransactionEvent, CardTransactionEventKind } from '@cardgate/contracts';
 import { authorizationLifetimeDays, holdExpiresAtMs, targetOf } from './card-transaction-state.ts';
 
 let eventNumber = 0;

@@ -1,7 +1,7 @@
 // The ledger effect of one card transaction, as a function of the set of its events (domain.md's table), so the
 // result does not depend on the order in which events arrive or on how often one repeats. Deterministic and free of
 // Node built-ins: the per-transaction workflow imports it. Amounts are bigint minor units of the card currency.
-import type { CardTransactionEvent } from '@cardgate/workflow-contracts';
+import type { CardTransactionEvent } from '@cardgate/contracts';
 
 export interface CardTransactionTarget {
   /** What the card should have on hold for this transaction. */

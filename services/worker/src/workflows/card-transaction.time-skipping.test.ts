@@ -12,7 +12,7 @@ import {
   cardTransactionEventSignalName,
   cardTransactionWorkflowId,
   type CardTransactionEvent,
-} from '@cardgate/workflow-contracts';
+} from '@cardgate/contracts';
 import { chart } from '../activities/chart.ts';
 import { useTimeSkipping } from '../time-skipping-testing.ts';
 import { cardTransactionWorkflow } from './card-transaction.workflow.ts';

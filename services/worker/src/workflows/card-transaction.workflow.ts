@@ -17,7 +17,7 @@ import {
   cardTransactionEventSignalName,
   type CardTransactionEvent,
   type CardTransactionWorkflowInput,
-} from '@cardgate/workflow-contracts';
+} from '@cardgate/contracts';
 import type { Activities } from '../activities/index.ts';
 import type { AppliedCardTransaction } from '../activities/card-transaction.ts';
 import { holdExpiresAtMs, targetOf } from '../domain/card-transaction-state.ts';

@@ -11,7 +11,7 @@ import {
   depositReviewSignalName,
   depositWorkflowId,
   type DepositEvent,
-} from '@cardgate/workflow-contracts';
+} from '@cardgate/contracts';
 import { withTestWorker } from '../testing.ts';
 import { chart } from '../activities/chart.ts';
 import { depositWorkflow } from './deposit.workflow.ts';

@@ -22,7 +22,7 @@ import {
   depositReviewSignalName,
   type DepositEvent,
   type DepositWorkflowInput,
-} from '@cardgate/workflow-contracts';
+} from '@cardgate/contracts';
 import type { Activities } from '../activities/index.ts';
 import type { DepositCredit } from '../activities/deposit.ts';
 import { cardLoadWorkflow, type CardLoadResult } from './card-load.workflow.ts';

@@ -10,7 +10,7 @@ import { createHttpCardProvider } from '@cardgate/card-provider';
 import { startCardSandbox } from '@cardgate/card-sandbox';
 import { createLedger } from '@cardgate/ledger';
 import { useTestDatabase } from '@cardgate/test-harness';
-import { cardIssueWorkflowId, cardLoadWorkflowId } from '@cardgate/workflow-contracts';
+import { cardIssueWorkflowId, cardLoadWorkflowId } from '@cardgate/contracts';
 import { chart } from '../activities/chart.ts';
 import { fundWallet, walletAvailable } from '../testing.ts';
 import { useTimeSkipping } from '../time-skipping-testing.ts';
