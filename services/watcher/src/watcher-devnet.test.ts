@@ -6,12 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { sql } from '@cardgate/db';
-import {
-  accountExtendedPublicKey,
-  createDepositAddressService,
-  createTronNodeClient,
-  parseTronAddress,
-} from '@cardgate/tron';
+import { accountExtendedPublicKey, createTronNodeClient, parseTronAddress } from '@cardgate/tron';
+import { createDepositAddressService } from '@cardgate/deposit-addresses';
 import { createDevnetApp, mainnetUsdtContract, startDevnet, type RunningDevnet } from '@cardgate/tron-devnet';
 import { serveApp, type RunningServer } from '@cardgate/health';
 import { useTestDatabase, uniqueSuffix } from '@cardgate/test-harness';
