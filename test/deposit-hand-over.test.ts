@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { sql } from '@cardgate/db';
 import { depositReviewSignalName, depositWorkflowId } from '@cardgate/contracts';
+import { createDepositAddressStore } from '@cardgate/deposit-addresses';
 import { recordHistoryIfAsked, uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
 import { withTestWorker } from '../services/worker/src/testing.ts';
 import { AddressBook } from '../services/watcher/src/address-book.ts';
@@ -16,7 +17,6 @@ import { ScriptedChain } from '../services/watcher/src/testing/scripted-chain.ts
 
 const database = useTestDatabase();
 const ourAddress = 'TQurDepositAddress2222222222222222';
-const noRows = z.object({});
 const receiptCount = z.object({ count: z.bigint() });
 
 function txId(): string {
@@ -28,9 +28,15 @@ describe('outbox hand-over to Temporal', () => {
     const kept = { txId: txId(), logIndex: 0, from: 'TSender', to: ourAddress, amountMinor: 12_500_000n };
     const second = { ...kept, logIndex: 1, amountMinor: 1n };
     const orphan = { txId: txId(), logIndex: 0, from: 'TSender', to: ourAddress, amountMinor: 3_000_000n };
-    await database.pool.query(sql.type(noRows)`
-      insert into deposit_address (user_id, chain_account, derivation_index, address_base58, address_hex)
-      values ('hand-over-user', 0, 0, ${ourAddress}, ${'41' + 'ab'.repeat(20)})`);
+    await createDepositAddressStore(database.pool).importAddresses([
+      {
+        userId: 'hand-over-user',
+        chainAccount: 0,
+        derivationIndex: 0,
+        base58: ourAddress,
+        hex41: '41' + 'ab'.repeat(20),
+      },
+    ]);
     await withTestWorker({ pool: database.pool, label: 'deposit' }, async ({ client, taskQueue }) => {
       const chain = new ScriptedChain(3);
       const follower = createFollower({

@@ -4,7 +4,8 @@
 // sandbox's simulate endpoints comes back as webhooks through the API; the ledger card account equals the sandbox card
 // balance, and the books balance.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountExtendedPublicKey, createDepositAddressService, createTronNodeClient } from '@cardgate/tron';
+import { accountExtendedPublicKey, createTronNodeClient } from '@cardgate/tron';
+import { createDepositAddressService } from '@cardgate/deposit-addresses';
 import { mainnetUsdtContract, startDevnet, type RunningDevnet } from '@cardgate/tron-devnet';
 import { recordHistoryIfAsked, useTestDatabase, uniqueSuffix } from '@cardgate/test-harness';
 import { depositWorkflowId } from '@cardgate/contracts';

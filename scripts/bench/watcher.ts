@@ -6,13 +6,12 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { createLogger } from '@cardgate/config';
-import { sql } from '@cardgate/db';
 import { findFreePort, findOrStartTemporal, waitForPort } from '@cardgate/local-stack';
 import { createTronNodeClient, parseTronAddress } from '@cardgate/tron';
+import { createDepositAddressStore, depositAddressRowsMax } from '@cardgate/deposit-addresses';
 import { expectedSyntheticDeposits, mainnetUsdtContract } from '@cardgate/tron-devnet';
 import { spawn } from 'node:child_process';
 import type { DepositEvent } from '@cardgate/contracts';
-import { z } from 'zod';
 import { AddressBook } from '../../services/watcher/src/address-book.ts';
 import { createDepositAddressSource } from '../../services/watcher/src/address-book-store.ts';
 import { createDepositStore } from '../../services/watcher/src/deposit-store.ts';
@@ -50,23 +49,17 @@ const client = new Client({ connection, namespace: temporal.namespace });
 const addresses = Array.from({ length: watchedAddresses }, () =>
   parseTronAddress(`41${randomBytes(20).toString('hex')}`),
 );
-for (let offset = 0; offset < addresses.length; offset += 10_000) {
-  const chunk = addresses.slice(offset, offset + 10_000);
-  await pool.query(sql.type(z.object({}))`
-    insert into deposit_address (user_id, chain_account, derivation_index, address_base58, address_hex)
-    select 'bench-' || index, 0, index, base58, hex
-    from unnest(${sql.array(
-      chunk.map((_, index) => offset + index),
-      'int4',
-    )},
-                ${sql.array(
-                  chunk.map((address) => address.base58),
-                  'text',
-                )},
-                ${sql.array(
-                  chunk.map((address) => address.hex41),
-                  'text',
-                )}) as input(index, base58, hex)`);
+const addressStore = createDepositAddressStore(pool);
+for (let offset = 0; offset < addresses.length; offset += depositAddressRowsMax) {
+  await addressStore.importAddresses(
+    addresses.slice(offset, offset + depositAddressRowsMax).map((address, index) => ({
+      userId: `bench-${offset + index}`,
+      chainAccount: 0,
+      derivationIndex: offset + index,
+      base58: address.base58,
+      hex41: address.hex41,
+    })),
+  );
 }
 
 // The devnet runs in its own process, as a node would: serving blocks must not share the watcher's one thread.

@@ -2,7 +2,8 @@
 // database, derived from the development mnemonic's account xpub. Then send it devnet USDT with
 // `node packages/tron-devnet/src/send-usdt.ts <address> <amount>` and watch the watcher and worker logs.
 import { createDatabasePool } from '@cardgate/db';
-import { accountExtendedPublicKey, createDepositAddressService } from '@cardgate/tron';
+import { accountExtendedPublicKey } from '@cardgate/tron';
+import { createDepositAddressService } from '@cardgate/deposit-addresses';
 import { defaultLocalPostgresUrl, withDatabase } from '@cardgate/local-stack';
 
 /** The BIP39 test mnemonic: public, for development only; production takes an xpub from its secret store. */

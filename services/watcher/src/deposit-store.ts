@@ -3,6 +3,7 @@
 // all of it or none of it, and the dispatcher later delivers exactly what was committed.
 import { sql, type DatabasePool, type DatabaseTransactionConnection } from '@cardgate/db';
 import { z } from 'zod';
+import type { DepositEvent } from '@cardgate/contracts';
 import type { BlockHeader, TokenTransfer } from './chain-source.ts';
 
 export interface DepositObservation extends TokenTransfer {
@@ -278,11 +279,30 @@ export function createDepositStore(pool: DatabasePool, token: WatchedToken) {
   };
 }
 
-/** The hand-over payload; amounts as decimal strings of minor units, never JSON numbers. */
-const depositPayloadSql = sql.fragment`jsonb_build_object(
-  'txId', tx_id, 'logIndex', log_index, 'chain', chain, 'tokenContract', token_contract, 'asset', asset,
-  'from', from_address, 'to', to_address, 'amountMinor', amount_minor::text,
-  'blockNumber', block_number::text, 'blockHash', block_hash, 'blockTimestampMs', block_timestamp_ms::text,
-  'sequence', event_sequence)`;
+/**
+ * The outbox payload: a DepositEvent (`@cardgate/contracts`) built from a `deposit` row, its status as the event kind.
+ * Amounts and int8s as decimal strings, never JSON numbers. Typed by the contract's keys, so a field added to the
+ * schema does not compile until the SQL builds it too; deposit-store.test.ts checks what PostgreSQL builds against
+ * the schema for every event kind.
+ */
+const depositEventColumns: { readonly [Key in keyof DepositEvent]-?: ReturnType<typeof sql.fragment> } = {
+  txId: sql.fragment`tx_id`,
+  logIndex: sql.fragment`log_index`,
+  chain: sql.fragment`chain`,
+  tokenContract: sql.fragment`token_contract`,
+  asset: sql.fragment`asset`,
+  from: sql.fragment`from_address`,
+  to: sql.fragment`to_address`,
+  amountMinor: sql.fragment`amount_minor::text`,
+  blockNumber: sql.fragment`block_number::text`,
+  blockHash: sql.fragment`block_hash`,
+  blockTimestampMs: sql.fragment`block_timestamp_ms::text`,
+  event: sql.fragment`status`,
+  sequence: sql.fragment`event_sequence`,
+};
+const depositPayloadSql = sql.fragment`jsonb_build_object(${sql.join(
+  Object.entries(depositEventColumns).map(([key, column]) => sql.fragment`${key}::text, ${column}`),
+  sql.fragment`, `,
+)})`;
 
 export type DepositStore = ReturnType<typeof createDepositStore>;

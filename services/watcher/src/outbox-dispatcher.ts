@@ -3,7 +3,8 @@
 // a repeat changes nothing. Events of one deposit go one after another; different deposits go in parallel.
 import { sql, type DatabasePool } from '@cardgate/db';
 import { z } from 'zod';
-import type { DepositEvent } from '@cardgate/contracts';
+import { depositEventKinds, type DepositEvent } from '@cardgate/contracts';
+import { depositEventSchema } from '@cardgate/contracts/deposit-event';
 
 export interface DepositHandOver {
   /** Starts or signals the deposit's workflow; must be safe to call again with the same event. */
@@ -15,20 +16,9 @@ const outboxRow = z.object({
   tx_id: z.string(),
   log_index: z.number(),
   sequence: z.number(),
-  event: z.enum(['seen', 'orphaned', 'final']),
-  payload: z.object({
-    txId: z.string(),
-    logIndex: z.number(),
-    chain: z.string(),
-    tokenContract: z.string(),
-    asset: z.string(),
-    from: z.string(),
-    to: z.string(),
-    amountMinor: z.string().regex(/^\d+$/),
-    blockNumber: z.string(),
-    blockHash: z.string(),
-    blockTimestampMs: z.string(),
-  }),
+  event: z.enum(depositEventKinds),
+  // Checked against the contract per row (below), so one malformed row stops only its own deposit.
+  payload: z.record(z.string(), z.unknown()),
   created_at_ms: z.bigint(),
 });
 const noRows = z.object({});
@@ -75,7 +65,14 @@ export function createOutboxDispatcher(options: DispatcherOptions) {
           const group = groups[next++]!;
           try {
             for (const row of group) {
-              await handOver.handOver({ ...row.payload, event: row.event, sequence: row.sequence });
+              // The row's columns are authoritative for kind and order (rows written before the payload carried
+              // `event` have it only there); the event handed over is exactly the contract's shape.
+              const event = depositEventSchema.parse({
+                ...row.payload,
+                event: row.event,
+                sequence: row.sequence,
+              });
+              await handOver.handOver(event);
               delivered.push(row.id);
               latenciesMs.push(Date.now() - Number(row.created_at_ms));
             }

@@ -6,12 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { sql } from '@cardgate/db';
-import {
-  accountExtendedPublicKey,
-  createDepositAddressService,
-  createTronNodeClient,
-  parseTronAddress,
-} from '@cardgate/tron';
+import { accountExtendedPublicKey, createTronNodeClient, parseTronAddress } from '@cardgate/tron';
+import { createDepositAddressService, createDepositAddressStore } from '@cardgate/deposit-addresses';
 import { createDevnetApp, mainnetUsdtContract, startDevnet, type RunningDevnet } from '@cardgate/tron-devnet';
 import { serveApp, type RunningServer } from '@cardgate/health';
 import { useTestDatabase, uniqueSuffix } from '@cardgate/test-harness';
@@ -214,9 +210,15 @@ describe('watcher on the devnet', () => {
     expect((await events(chainName)).filter((row) => row.tx_id === txId)).toEqual([]);
 
     // The address joins the book after its deposit's block was passed (as if added late, or missed by a node).
-    await database.pool.query(sql.type(z.object({}))`
-      insert into deposit_address (user_id, chain_account, derivation_index, address_base58, address_hex)
-      values (${`late-${uniqueSuffix()}`}, 99, ${Math.floor(Math.random() * 1_000_000)}, ${late.base58}, ${late.hex41})`);
+    await createDepositAddressStore(database.pool).importAddresses([
+      {
+        userId: `late-${uniqueSuffix()}`,
+        chainAccount: 99,
+        derivationIndex: Math.floor(Math.random() * 1_000_000),
+        base58: late.base58,
+        hex41: late.hex41,
+      },
+    ]);
     const store = createDepositStore(database.pool, {
       chain: chainName,
       contract: mainnetUsdtContract,

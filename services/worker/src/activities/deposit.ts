@@ -1,12 +1,12 @@
 // The deposit flow's activities: credit a final deposit to its owner's USDT wallet (fee to revenue), or hold it for
 // review when it is below the minimum; release or reject a held one. Every ledger write carries an id derived from
 // the deposit (tx id, log index), so a retry, a crash or a repeated workflow can never credit twice.
-import { sql, type DatabasePool } from '@cardgate/db';
+import type { DatabasePool } from '@cardgate/db';
+import { createDepositAddressStore } from '@cardgate/deposit-addresses';
 import { AppError } from '@cardgate/errors';
 import type { Ledger, Metadata, TransferRequest } from '@cardgate/ledger';
 import { parseMinorUnits, USDT, type Money } from '@cardgate/money';
 import type { Logger } from '@cardgate/config';
-import { z } from 'zod';
 import { priceDeposit, type DepositPricing } from '../domain/deposit-pricing.ts';
 import { chart, type AccountResolver } from './chart.ts';
 
@@ -33,8 +33,6 @@ export interface DepositCredit {
   readonly feeMinor: string;
   readonly netMinor: string;
 }
-
-const ownerRow = z.object({ user_id: z.string() });
 
 export const depositTransferId = (txId: string, logIndex: number): string => `deposit:${txId}:${logIndex}`;
 
@@ -63,8 +61,7 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
   const { pool, ledger, accountIds, pricing, logger } = dependencies;
 
   async function ownerOf(address: string): Promise<string> {
-    const owner = await pool.maybeOneFirst(sql.type(ownerRow)`
-      select user_id from deposit_address where address_base58 = ${address} or address_hex = ${address}`);
+    const owner = await createDepositAddressStore(pool).findOwner(address);
     if (owner === null)
       throw new AppError('not_found', `no user owns deposit address ${address}`, {
         reason: 'unknown_address',

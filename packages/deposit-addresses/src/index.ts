@@ -1,0 +1,1 @@
+export * from './deposit-address-store.ts';
