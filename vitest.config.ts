@@ -17,5 +17,8 @@ export default defineConfig({
     teardownTimeout: 30_000,
     setupFiles: ['./test/harness/src/setup-file.ts'],
     reporters: ['default', './test/harness/src/summary-reporter.ts'],
+    // A test's console output (where test loggers, the Temporal runtime and spawned processes write: see
+    // test/harness/src/test-logs.ts) is printed only if the test fails; `--silent=false` shows it for every test.
+    silent: 'passed-only',
   },
 });

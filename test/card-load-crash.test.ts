@@ -9,7 +9,13 @@ import { createHttpCardProvider } from '@cardgate/card-provider';
 import { startCardSandbox } from '@cardgate/card-sandbox';
 import { createLedger } from '@cardgate/ledger';
 import { findFreePort, repositoryRoot } from '@cardgate/local-stack';
-import { harnessContext, testTaskQueue, uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
+import {
+  captureChildOutput,
+  harnessContext,
+  testTaskQueue,
+  uniqueSuffix,
+  useTestDatabase,
+} from '@cardgate/test-harness';
 import { Client, Connection } from '@temporalio/client';
 import { cardLoadWorkflowId } from '@cardgate/contracts';
 import { chart } from '../services/worker/src/activities/chart.ts';
@@ -19,11 +25,15 @@ import { webhookSecret } from './card-stack.ts';
 const database = useTestDatabase();
 const apiKey = 'crash-sandbox-key';
 
+// Each process's output goes to the test's log capture: shown if the test fails (the processes are numbered).
+let workerProcesses = 0;
+
 async function startWorkerProcess(taskQueue: string, sandboxUrl: string): Promise<ChildProcess> {
   const { temporalAddress, temporalNamespace, redisUrl } = harnessContext();
-  return spawn(process.execPath, ['services/worker/src/main.ts'], {
+  workerProcesses += 1;
+  const child = spawn(process.execPath, ['services/worker/src/main.ts'], {
     cwd: repositoryRoot,
-    stdio: process.env.CRASH_DEBUG ? 'inherit' : 'ignore',
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
       DATABASE_URL: database.url,
@@ -40,9 +50,10 @@ async function startWorkerProcess(taskQueue: string, sandboxUrl: string): Promis
       CARD_ISSUE_FEE_USDT: '0',
       USDT_USD_RATE: '1',
       FX_SPREAD_BPS: '0',
-      LOG_LEVEL: process.env.CRASH_DEBUG ? 'info' : 'silent',
+      LOG_LEVEL: 'info',
     },
   });
+  return captureChildOutput(child, `worker ${workerProcesses}`);
 }
 
 const exited = (child: ChildProcess) =>

@@ -3,12 +3,12 @@
 // HTTP adapter pointed at the sandbox. Helpers fund a wallet, issue a card, and read the ledger's view of a card in
 // the sandbox's terms so the two can be compared.
 import { randomUUID } from 'node:crypto';
-import { createLogger } from '@cardgate/config';
 import type { DatabasePool } from '@cardgate/db';
 import { createHttpCardProvider, type CardProvider } from '@cardgate/card-provider';
 import { startCardSandbox } from '@cardgate/card-sandbox';
 import { serveApp } from '@cardgate/health';
 import { cardIssueWorkflowId } from '@cardgate/contracts';
+import { testLogger } from '@cardgate/test-harness';
 import { createApp } from '../services/api/src/app.ts';
 import { createCardEventDispatcher } from '../services/api/src/card-events/event-dispatcher.ts';
 import { createCardEventStore } from '../services/api/src/card-events/event-store.ts';
@@ -54,7 +54,7 @@ export async function withCardStack<T>(
   run: (stack: CardStack) => Promise<T>,
 ): Promise<T> {
   const pool: DatabasePool = options.pool;
-  const logger = createLogger({ service: 'card-stack-test', level: 'silent' });
+  const logger = testLogger('card-stack-test');
   const store = createCardEventStore(pool);
   let context: TestWorkerContext | undefined;
   const dispatcher = createCardEventDispatcher({

@@ -6,12 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
-import { createLogger } from '@cardgate/config';
 import { createDatabasePool, sql, type DatabasePool } from '@cardgate/db';
 import { accountExtendedPublicKey, createTronNodeClient } from '@cardgate/tron';
 import { createDepositAddressService } from '@cardgate/deposit-addresses';
 import { mainnetUsdtContract, startDevnet, type RunningDevnet } from '@cardgate/tron-devnet';
-import { uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
+import { testLogger, uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
 import { withTestWorker } from '../services/worker/src/testing.ts';
 import { AddressBook } from '../services/watcher/src/address-book.ts';
 import { createDepositAddressSource } from '../services/watcher/src/address-book-store.ts';
@@ -25,7 +24,7 @@ import { createTronChainSource } from '../services/watcher/src/tron-chain-source
 import { createWatcherLoop } from '../services/watcher/src/watcher.ts';
 
 const database = useTestDatabase();
-const silent = createLogger({ service: 'watcher-test', level: 'silent' });
+const logger = testLogger('watcher-test');
 let devnet: RunningDevnet;
 
 beforeAll(async () => {
@@ -70,7 +69,7 @@ async function startWatcher(name: string, client: Client, taskQueue: string, cha
     }),
     leaderLock: createLeaderLock(lockUrl.toString(), chainLockId),
     metrics: createWatcherMetrics(),
-    logger: silent,
+    logger,
     idlePollMs: 20,
     standbyPollMs: 50,
     backoffMsMin: 10,

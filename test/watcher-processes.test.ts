@@ -9,7 +9,7 @@ import { findFreePort, repositoryRoot } from '@cardgate/local-stack';
 import { accountExtendedPublicKey } from '@cardgate/tron';
 import { createDepositAddressService } from '@cardgate/deposit-addresses';
 import { startDevnet, type RunningDevnet } from '@cardgate/tron-devnet';
-import { harnessContext, uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
+import { captureChildOutput, harnessContext, uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
 import { withTestWorker } from '../services/worker/src/testing.ts';
 
 const database = useTestDatabase();
@@ -20,15 +20,19 @@ beforeAll(async () => {
 });
 afterAll(async () => devnet?.close());
 
+// Each process's output goes to the test's log capture: shown if the test fails (the processes are numbered).
+let watcherProcesses = 0;
+
 async function startWatcherProcess(
   taskQueue: string,
   chainId: string,
   startBlock: number,
 ): Promise<ChildProcess> {
   const { temporalAddress, temporalNamespace } = harnessContext();
-  return spawn(process.execPath, ['services/watcher/src/main.ts'], {
+  watcherProcesses += 1;
+  const child = spawn(process.execPath, ['services/watcher/src/main.ts'], {
     cwd: repositoryRoot,
-    stdio: 'ignore',
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
       DATABASE_URL: database.url,
@@ -43,9 +47,10 @@ async function startWatcherProcess(
       WATCHER_STANDBY_POLL_MS: '200',
       WATCHER_BACKOFF_MAX_MS: '1000',
       WATCHER_HEALTH_PORT: String(await findFreePort()),
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: 'info',
     },
   });
+  return captureChildOutput(child, `watcher ${watcherProcesses}`);
 }
 
 describe('watcher processes killed at random', () => {

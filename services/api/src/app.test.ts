@@ -5,16 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { createLogger } from '@cardgate/config';
 import { pingDatabase } from '@cardgate/db';
-import { useTestDatabase } from '@cardgate/test-harness';
+import { testLogger, useTestDatabase } from '@cardgate/test-harness';
 import { createApp } from './app.ts';
 
 const database = useTestDatabase();
-const silentLogger = createLogger({ service: 'api-test', level: 'silent' });
+const logger = testLogger('api-test');
 
 describe('health endpoints', () => {
   it('reports ready when the real database answers', async () => {
     const app = createApp({
-      logger: silentLogger,
+      logger,
       healthChecks: { database: () => pingDatabase(database.pool) },
     });
     const response = await app.request('/health');
@@ -24,7 +24,7 @@ describe('health endpoints', () => {
 
   it('reports 503 with the failing check named when a dependency fails', async () => {
     const app = createApp({
-      logger: silentLogger,
+      logger,
       healthChecks: {
         database: () => pingDatabase(database.pool),
         temporal: () => Promise.reject(new Error('refused')),
@@ -40,7 +40,7 @@ describe('health endpoints', () => {
 
 describe('request handling', () => {
   it('answers an unknown route with a problem+json 404', async () => {
-    const app = createApp({ logger: silentLogger, healthChecks: {} });
+    const app = createApp({ logger, healthChecks: {} });
     const response = await app.request('/nope');
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toContain('application/problem+json');

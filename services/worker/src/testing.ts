@@ -8,12 +8,12 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { createLogger, type Logger } from '@cardgate/config';
+import type { Logger } from '@cardgate/config';
 import type { DatabasePool } from '@cardgate/db';
 import { createLedger, type Ledger } from '@cardgate/ledger';
 import { parseMoney, USDT } from '@cardgate/money';
 import type { CardProvider } from '@cardgate/card-provider';
-import { harnessContext, testRedisPrefix, testTaskQueue } from '@cardgate/test-harness';
+import { harnessContext, testLogger, testRedisPrefix, testTaskQueue } from '@cardgate/test-harness';
 import { createActivities, type Activities, type MoneySettings } from './activities/index.ts';
 import { notificationQueueName } from './activities/notifications.ts';
 import { chart } from './activities/chart.ts';
@@ -84,7 +84,7 @@ export async function withTestWorker<T>(
   try {
     const activities = createActivities({
       pool: options.pool,
-      logger: options.logger ?? createLogger({ service: 'worker-test', level: 'silent' }),
+      logger: options.logger ?? testLogger('worker-test'),
       ledger,
       provider: options.provider ?? unconfiguredProvider,
       notifications,

@@ -6,12 +6,11 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { createLogger } from '@cardgate/config';
 import type { DatabasePool } from '@cardgate/db';
 import type { CardProvider } from '@cardgate/card-provider';
 import type { Ledger } from '@cardgate/ledger';
 import { ensureTemporalTestServer } from '@cardgate/local-stack';
-import { harnessContext, testRedisPrefix, testTaskQueue } from '@cardgate/test-harness';
+import { harnessContext, testLogger, testRedisPrefix, testTaskQueue } from '@cardgate/test-harness';
 import { createActivities } from './activities/index.ts';
 import { notificationQueueName } from './activities/notifications.ts';
 import { testMoneySettings, unconfiguredProvider } from './testing.ts';
@@ -62,7 +61,7 @@ export function useTimeSkipping(label: string): TimeSkipping {
         workflowsPath,
         activities: createActivities({
           pool: options.pool,
-          logger: createLogger({ service: `${options.label}-test`, level: 'silent' }),
+          logger: testLogger(`${options.label}-test`),
           ledger: options.ledger,
           provider: options.provider ?? unconfiguredProvider,
           notifications: ready().notifications,

@@ -65,3 +65,4 @@ export function testTaskQueue(label = 'test'): string {
   return `${label}-${uniqueSuffix()}`;
 }
 export * from './histories.ts';
+export * from './test-logs.ts';

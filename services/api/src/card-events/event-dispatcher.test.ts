@@ -4,9 +4,8 @@
 // periodic sweep in progress, which takes no next event, so nothing is handed over once stop has returned.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createLogger } from '@cardgate/config';
 import { sql } from '@cardgate/db';
-import { useTestDatabase, uniqueSuffix } from '@cardgate/test-harness';
+import { testLogger, useTestDatabase, uniqueSuffix } from '@cardgate/test-harness';
 import type { CardTransactionEvent } from '@cardgate/contracts';
 import { createCardEventDispatcher } from './event-dispatcher.ts';
 import { createCardEventStore } from './event-store.ts';
@@ -40,7 +39,7 @@ describe('card event dispatcher', () => {
     const handedOver: string[] = [];
     const dispatcher = createCardEventDispatcher({
       store,
-      logger: createLogger({ service: 'dispatcher-test', level: 'silent' }),
+      logger: testLogger('dispatcher-test'),
       sweepAfterMs: 0,
       handOver: async (item) => {
         if (!temporalUp) throw new Error('Temporal is unreachable');
@@ -76,7 +75,7 @@ describe('stopping the card event dispatcher', () => {
     const firstStartedPromise = new Promise<void>((resolve) => (firstStarted = resolve));
     const dispatcher = createCardEventDispatcher({
       store,
-      logger: createLogger({ service: 'dispatcher-test', level: 'silent' }),
+      logger: testLogger('dispatcher-test'),
       sweepAfterMs: 0,
       sweepIntervalMs: 10,
       handOver: async () => {
