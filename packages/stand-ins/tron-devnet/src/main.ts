@@ -1,4 +1,4 @@
-// `node packages/tron-devnet/src/main.ts`: the devnet as a process, for `npm run dev`.
+// `node packages/stand-ins/tron-devnet/src/main.ts`: the devnet as a process, for `npm run dev`.
 import { createLogger, envLogLevel, envPort, loadEnvOrExit, onShutdown } from '@cardgate/config';
 import { z } from 'zod';
 import { startDevnet } from './server.ts';

@@ -1,4 +1,4 @@
-// `node packages/card-sandbox/src/main.ts`: the card sandbox as a process, for `npm run dev`.
+// `node packages/stand-ins/card-sandbox/src/main.ts`: the card sandbox as a process, for `npm run dev`.
 import {
   createLogger,
   envHost,
