@@ -4,7 +4,6 @@ import type { Hono } from 'hono';
 import type { DevnetChain } from './chain.ts';
 import type { DevnetFaults } from './faults.ts';
 import { body, int } from './request.ts';
-import { appendSyntheticBlocks } from './synthetic.ts';
 
 export function addAdminRoutes(app: Hono, chain: DevnetChain, faults: DevnetFaults): void {
   app.post('/admin/transfer', async (context) => {
@@ -64,7 +63,7 @@ export function addAdminRoutes(app: Hono, chain: DevnetChain, faults: DevnetFaul
       : [];
     if (blocks === undefined || blocks > 1_000_000)
       return context.json({ Error: 'blocks must be 0..1000000' }, 400);
-    appendSyntheticBlocks(chain, blocks, {
+    chain.appendSynthetic(blocks, {
       transactionsPerBlock: int(request.transactionsPerBlock) ?? 200,
       usdtShare: 1 / 3,
       ourShare: 0.01,

@@ -8,6 +8,7 @@ import { addAccountRoutes } from './account-routes.ts';
 import { addAdminRoutes } from './admin-routes.ts';
 import { addBlockRoutes } from './block-routes.ts';
 import { DevnetChain, mainnetUsdtContract } from './chain.ts';
+import { openChainStore } from './chain-store.ts';
 import { addContractRoutes } from './contract-routes.ts';
 import { addFaultMiddleware, type DevnetFaults } from './faults.ts';
 
@@ -31,6 +32,8 @@ export interface StartDevnetOptions {
   readonly solidityLagBlocks?: number;
   readonly usdtContract?: string;
   readonly faucetAddress?: string;
+  /** Keep the chain in this directory and resume it from there; without one, the chain lives in memory only. */
+  readonly stateDirectory?: string;
 }
 
 export interface RunningDevnet extends RunningServer {
@@ -42,11 +45,21 @@ export interface RunningDevnet extends RunningServer {
 export const devnetFaucetAddress = parseTronAddress('41' + 'fa'.repeat(20)).base58;
 
 export async function startDevnet(options: StartDevnetOptions): Promise<RunningDevnet> {
-  const chain = new DevnetChain({
-    solidityLagBlocks: options.solidityLagBlocks ?? 18,
+  const identity = {
     usdtContract: options.usdtContract ?? mainnetUsdtContract,
     faucetAddress: options.faucetAddress ?? devnetFaucetAddress,
+  };
+  const store =
+    options.stateDirectory === undefined ? undefined : openChainStore(options.stateDirectory, identity);
+  const chain = new DevnetChain({
+    solidityLagBlocks: options.solidityLagBlocks ?? 18,
+    ...identity,
+    ...(store ? { genesisTimestampMs: store.genesisTimestampMs } : {}),
   });
+  if (store) {
+    for (const operation of store.operations) chain.replay(operation);
+    chain.attachJournal(store.journal);
+  }
   const faults: DevnetFaults = {};
   const server = await serveApp(createDevnetApp(chain, faults), options.port, options.host);
   const timer =
@@ -58,6 +71,7 @@ export async function startDevnet(options: StartDevnetOptions): Promise<RunningD
     close: async () => {
       if (timer) clearInterval(timer);
       await server.close();
+      store?.close();
     },
   };
 }
