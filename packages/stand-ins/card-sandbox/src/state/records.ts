@@ -32,7 +32,7 @@ export type TransactionOrigin =
 
 export const currency = 'USD';
 
-// Bounds: the sandbox lives in memory, so nothing grows without limit.
+// Bounds: the sandbox holds everything in memory (and on disk when persisted), so nothing grows without limit.
 export const stateLimits = {
   cards: 100_000,
   loads: 1_000_000,
