@@ -15,7 +15,8 @@ async function ruleIds(code: string, filePath: string): Promise<string[]> {
   return (result?.messages ?? []).map((message) => message.ruleId ?? message.message);
 }
 
-describe('lint rules', () => {
+// The first lint builds the type-aware program (7-16 s alone, over 30 s on a loaded machine): a longer bound.
+describe('lint rules', { timeout: 120_000 }, () => {
   it('forbids Node built-ins in workflow files', async () => {
     const ids = await ruleIds(
       "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n",
