@@ -4,10 +4,15 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import { standInPackages } from './scripts/stand-ins.ts';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 // Temporal allows these in workflow code (they are replaced by deterministic versions in the sandbox).
 const allowedInWorkflows = new Set(['assert', 'url', 'util', 'node:assert', 'node:url', 'node:util']);
+// Stand-ins are never deployed (packages/stand-ins/*, test/harness): code that ships may not import them. Tests and
+// test helpers may: a test helper is a file named testing.ts or *.testing.ts, imported only by tests and other
+// helpers (so production code may not import one either, or a stand-in would ship through it).
+const testHelperImport = String.raw`(^|/)([^/]+\.)?testing(\.ts)?$`;
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.tools/', '.cardgate/', '**/dist/', 'coverage/'] },
@@ -59,6 +64,34 @@ export default tseslint.config(
         { name: 'setInterval', message: 'Use sleep() in a bounded loop.' },
         { name: 'fetch', message: 'Do I/O in activities.' },
         { name: 'process', message: 'Workflow code has no process.' },
+      ],
+    },
+  },
+  {
+    files: ['services/*/src/**/*.ts', 'packages/*/src/**/*.ts'],
+    ignores: ['packages/stand-ins/**', '**/*.test.ts', '**/testing.ts', '**/*.testing.ts'],
+    rules: {
+      // The typescript-eslint twin of no-restricted-imports, so this block does not replace the workflow files' list
+      // of Node built-ins (flat config keeps one option set per rule name); it also catches `import type`.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: standInPackages.map((name) => ({
+            name,
+            message:
+              'A stand-in is never deployed: production code may not import it (tests and *.testing.ts may).',
+          })),
+          patterns: [
+            {
+              group: standInPackages.map((name) => `${name}/*`),
+              message: 'A stand-in is never deployed: production code may not import it.',
+            },
+            {
+              regex: testHelperImport,
+              message: 'A test helper (testing.ts, *.testing.ts) is for tests only.',
+            },
+          ],
+        },
       ],
     },
   },

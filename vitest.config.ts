@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: [
       'packages/*/src/**/*.test.ts',
+      'packages/stand-ins/*/src/**/*.test.ts',
       'services/*/src/**/*.test.ts',
       'test/**/*.test.ts',
       'scripts/**/*.test.ts',

@@ -1,9 +1,11 @@
 // Proves the repository's lint rules that guard correctness: a Temporal workflow file that imports a Node
 // built-in (other than the allowed assert/url/util) is rejected, the same import outside workflows is fine, and an
-// unawaited promise is an error everywhere.
+// unawaited promise is an error everywhere; production code (services/*/src, packages/* outside stand-ins) may not
+// import a stand-in or a test helper, while tests, test helpers, stand-ins and scripts may.
 import { describe, expect, it } from 'vitest';
 import { ESLint } from 'eslint';
 import { fileURLToPath } from 'node:url';
+import { standInPackages } from './stand-ins.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const eslint = new ESLint({ cwd: root });
@@ -13,7 +15,8 @@ async function ruleIds(code: string, filePath: string): Promise<string[]> {
   return (result?.messages ?? []).map((message) => message.ruleId ?? message.message);
 }
 
-describe('lint rules', () => {
+// The first lint builds the type-aware program (7-16 s alone, over 30 s on a loaded machine): a longer bound.
+describe('lint rules', { timeout: 120_000 }, () => {
   it('forbids Node built-ins in workflow files', async () => {
     const ids = await ruleIds(
       "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n",
@@ -44,5 +47,56 @@ describe('lint rules', () => {
       'services/worker/src/activities/index.ts',
     );
     expect(ids).toContain('@typescript-eslint/no-floating-promises');
+  });
+
+  const standInRule = '@typescript-eslint/no-restricted-imports';
+  const importOf = (name: string): string =>
+    `import * as imported from '${name}';\nexport const x = imported;\n`;
+
+  it.each(standInPackages)('rejects a production import of the stand-in %s', async (name) => {
+    for (const filePath of [
+      'services/worker/src/activities/index.ts',
+      'services/api/src/app.ts',
+      'services/watcher/src/watcher.ts',
+      'packages/ledger/src/engine.ts',
+    ]) {
+      expect(await ruleIds(importOf(name), filePath), filePath).toContain(standInRule);
+      expect(await ruleIds(importOf(`${name}/src/index.ts`), filePath), filePath).toContain(standInRule);
+    }
+  });
+
+  it('rejects a type-only production import of a stand-in', async () => {
+    const ids = await ruleIds(
+      "import type { CardView } from '@cardgate/card-sandbox';\nexport type X = CardView;\n",
+      'services/worker/src/activities/index.ts',
+    );
+    expect(ids).toContain(standInRule);
+  });
+
+  it('rejects a production import of a test helper', async () => {
+    for (const source of ['./testing.ts', '../time-skipping.testing.ts', '../src/testing']) {
+      const ids = await ruleIds(importOf(source), 'services/worker/src/workflows/index.ts');
+      expect(ids, source).toContain(standInRule);
+    }
+  });
+
+  it('allows stand-ins in tests, test helpers, the stand-ins themselves, scripts and test/', async () => {
+    for (const filePath of [
+      'services/worker/src/workflows/deposit.workflow.test.ts',
+      'services/worker/src/testing.ts',
+      'services/worker/src/time-skipping.testing.ts',
+      'packages/stand-ins/card-sandbox/src/sandbox.ts',
+      'scripts/dev/main.ts',
+      'test/card-stack.ts',
+    ]) {
+      expect(await ruleIds(importOf('@cardgate/local-stack'), filePath), filePath).not.toContain(standInRule);
+    }
+  });
+
+  it('allows a production import of a library that only looks like a stand-in', async () => {
+    for (const source of ['@cardgate/tron', './testing-window.ts', './attesting.ts']) {
+      const ids = await ruleIds(importOf(source), 'services/worker/src/activities/index.ts');
+      expect(ids, source).not.toContain(standInRule);
+    }
   });
 });

@@ -13,7 +13,7 @@ ensure_dependencies() {
   local wanted
   # The workspaces' manifests only: a wider glob such as */*/package.json would also match node_modules/*/, and
   # the hash would change with every install.
-  wanted="$(cat package.json package-lock.json packages/*/package.json services/*/package.json test/harness/package.json 2>/dev/null | sha256sum | cut -c1-16)"
+  wanted="$(cat package.json package-lock.json packages/*/package.json packages/stand-ins/*/package.json services/*/package.json test/harness/package.json 2>/dev/null | sha256sum | cut -c1-16)"
   if [[ -f "$stamp" && "$(cat "$stamp")" == "$wanted" && -x node_modules/.bin/node ]]; then
     return
   fi

@@ -59,7 +59,7 @@ const onExit = (name: string, code: number | null) => {
 const services: RunningService[] = [
   startService({
     name: 'tron-devnet',
-    entry: 'packages/tron-devnet/src/main.ts',
+    entry: 'packages/stand-ins/tron-devnet/src/main.ts',
     healthUrl: `${urls.devnet}/health`,
     env: {
       ...common,
@@ -71,7 +71,7 @@ const services: RunningService[] = [
   }),
   startService({
     name: 'card-sandbox',
-    entry: 'packages/card-sandbox/src/main.ts',
+    entry: 'packages/stand-ins/card-sandbox/src/main.ts',
     healthUrl: `${urls.sandbox}/health`,
     env: {
       ...common,

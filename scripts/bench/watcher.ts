@@ -64,7 +64,7 @@ for (let offset = 0; offset < addresses.length; offset += depositAddressRowsMax)
 
 // The devnet runs in its own process, as a node would: serving blocks must not share the watcher's one thread.
 const devnetPort = await findFreePort();
-const devnetProcess = spawn(process.execPath, ['packages/tron-devnet/src/main.ts'], {
+const devnetProcess = spawn(process.execPath, ['packages/stand-ins/tron-devnet/src/main.ts'], {
   env: {
     ...process.env,
     TRON_DEVNET_PORT: String(devnetPort),

@@ -1,6 +1,6 @@
 // `node scripts/dev/deposit-address.ts <userId>`: assigns (or shows) a user's deposit address in the development
 // database, derived from the development mnemonic's account xpub. Then send it devnet USDT with
-// `node packages/tron-devnet/src/send-usdt.ts <address> <amount>` and watch the watcher and worker logs.
+// `node packages/stand-ins/tron-devnet/src/send-usdt.ts <address> <amount>` and watch the watcher and worker logs.
 import { createDatabasePool } from '@cardgate/db';
 import { accountExtendedPublicKey } from '@cardgate/tron';
 import { createDepositAddressService } from '@cardgate/deposit-addresses';

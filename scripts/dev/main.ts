@@ -115,7 +115,7 @@ try {
   const definitions: { name: string; entry: string; healthUrl: string; env: Record<string, string> }[] = [
     {
       name: 'tron-devnet',
-      entry: 'packages/tron-devnet/src/main.ts',
+      entry: 'packages/stand-ins/tron-devnet/src/main.ts',
       healthUrl: `${devnetUrl}/health`,
       env: {
         TRON_DEVNET_PORT: String(ports.tronDevnet),
@@ -124,7 +124,7 @@ try {
     },
     {
       name: 'card-sandbox',
-      entry: 'packages/card-sandbox/src/main.ts',
+      entry: 'packages/stand-ins/card-sandbox/src/main.ts',
       healthUrl: `${sandboxUrl}/health`,
       env: {
         CARD_SANDBOX_PORT: String(ports.cardSandbox),
@@ -195,7 +195,7 @@ try {
       API: `http://127.0.0.1:${ports.api}  (health: /health)`,
       'Watcher health': `http://127.0.0.1:${ports.watcher}/health`,
       'Worker health': `http://127.0.0.1:${ports.worker}/health`,
-      'TRON devnet': `${devnetUrl}  (send USDT: node packages/tron-devnet/src/send-usdt.ts <address> <amount>)`,
+      'TRON devnet': `${devnetUrl}  (send USDT: node packages/stand-ins/tron-devnet/src/send-usdt.ts <address> <amount>)`,
       'Card sandbox': `${sandboxUrl}  (issue a card: node scripts/dev/issue-card.ts <userId>)`,
       'Watcher metrics': `http://127.0.0.1:${ports.watcher}/metrics`,
       'Temporal gRPC': started.temporal.address,

@@ -1,4 +1,4 @@
-// The card provider over HTTP: the adapter for the Lithic-style API in packages/card-sandbox/API.md. The same code
+// The card provider over HTTP: the adapter for the Lithic-style API in packages/stand-ins/card-sandbox/API.md. The same code
 // talks to the sandbox in development and tests and to the provider in production; only the base URL and keys change.
 import { parseMinorUnits, assetByCode, type Money } from '@cardgate/money';
 import { z } from 'zod';

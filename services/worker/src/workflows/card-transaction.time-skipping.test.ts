@@ -14,7 +14,7 @@ import {
   type CardTransactionEvent,
 } from '@cardgate/contracts';
 import { chart } from '../activities/chart.ts';
-import { useTimeSkipping } from '../time-skipping-testing.ts';
+import { useTimeSkipping } from '../time-skipping.testing.ts';
 import { cardTransactionWorkflow } from './card-transaction.workflow.ts';
 
 const database = useTestDatabase();

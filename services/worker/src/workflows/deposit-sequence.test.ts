@@ -13,7 +13,7 @@ import { accountExtendedPublicKey } from '@cardgate/tron';
 import { uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
 import { depositEventSignalName, depositWorkflowId, type DepositEvent } from '@cardgate/contracts';
 import { chart } from '../activities/chart.ts';
-import { useTimeSkipping } from '../time-skipping-testing.ts';
+import { useTimeSkipping } from '../time-skipping.testing.ts';
 import { depositWorkflow } from './deposit.workflow.ts';
 
 const database = useTestDatabase();

@@ -13,7 +13,7 @@ import { useTestDatabase } from '@cardgate/test-harness';
 import { cardIssueWorkflowId, cardLoadWorkflowId } from '@cardgate/contracts';
 import { chart } from '../activities/chart.ts';
 import { fundWallet, walletAvailable } from '../testing.ts';
-import { useTimeSkipping } from '../time-skipping-testing.ts';
+import { useTimeSkipping } from '../time-skipping.testing.ts';
 import { cardLoadWorkflow, resolveCardLoadSignal } from './card-load.workflow.ts';
 import { cardIssueWorkflow, retryCardIssueSignal } from './card-issue.workflow.ts';
 

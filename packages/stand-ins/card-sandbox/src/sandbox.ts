@@ -1,9 +1,14 @@
-// The card sandbox assembled: in-memory state, the webhook sender, fault settings and the HTTP app, plus
-// `startCardSandbox` to serve it on a port (0 picks a free one) for tests and `npm run dev`.
+// The card sandbox assembled: its state (in memory, or kept in a directory and resumed from it), the webhook sender,
+// fault settings and the HTTP app, plus `startCardSandbox` to serve it on a port (0 picks a free one) for tests and
+// `npm run dev`. With a state directory, webhooks not yet delivered when the sandbox stopped (or was killed) are sent
+// again when it starts: a provider does not lose an event because it restarted (receivers dedupe by webhook-id).
+// Faults are not kept: a restarted sandbox starts without faults, and events held by holdWebhooks are sent.
 import { serveApp, type RunningServer } from '@cardgate/health';
 import { createSandboxApp, type SandboxApp, type SandboxSummary } from './app.ts';
 import { applyFaults, noFaults, type FaultsPatch, type SandboxFaults } from './faults.ts';
 import { SandboxState } from './state.ts';
+import { openFileStore } from './state/file-store.ts';
+import { memoryStore } from './state/store.ts';
 import { WebhookSender, type ReleaseOrder, type WebhookStats } from './webhook-sender.ts';
 
 /** How long a release waits for the released deliveries before answering anyway. */
@@ -23,6 +28,8 @@ export interface CardSandboxOptions {
   readonly webhookBackoffMsMax?: number;
   readonly webhookAttemptsMax?: number;
   readonly webhookTimeoutMs?: number;
+  /** Keep the state in this directory and resume it from there; without one, state lives in memory only. */
+  readonly stateDirectory?: string;
 }
 
 export interface CardSandbox {
@@ -50,7 +57,9 @@ export interface CardSandbox {
 export function createCardSandbox(options: CardSandboxOptions): CardSandbox {
   if (!options.apiKey) throw new Error('card sandbox: apiKey must not be empty');
   const now = options.now ?? (() => new Date());
-  const state = new SandboxState(now);
+  const store = options.stateDirectory === undefined ? memoryStore() : openFileStore(options.stateDirectory);
+  const saved = store.read();
+  const state = new SandboxState(now, store, saved);
   const faults = noFaults();
   const sender = new WebhookSender({
     secret: options.webhookSecret,
@@ -62,7 +71,9 @@ export function createCardSandbox(options: CardSandboxOptions): CardSandbox {
     ...(options.webhookBackoffMsMax === undefined ? {} : { backoffMsMax: options.webhookBackoffMsMax }),
     ...(options.webhookAttemptsMax === undefined ? {} : { attemptsMax: options.webhookAttemptsMax }),
     ...(options.webhookTimeoutMs === undefined ? {} : { timeoutMs: options.webhookTimeoutMs }),
+    onSettled: (eventId) => store.settleWebhook(eventId),
   });
+  for (const event of saved.outbox) sender.send(event);
 
   const setFaults = (patch: FaultsPatch): SandboxFaults => {
     applyFaults(faults, patch);
@@ -113,7 +124,10 @@ export function createCardSandbox(options: CardSandboxOptions): CardSandbox {
     get summary() {
       return summary();
     },
-    stop: () => sender.stop(),
+    stop: async () => {
+      await sender.stop();
+      store.close();
+    },
   };
 }
 

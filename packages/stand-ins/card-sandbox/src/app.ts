@@ -6,8 +6,9 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { faultsPatchSchema, type FaultsPatch, type SandboxFaults } from './faults.ts';
-import { parseAmountText } from './money-text.ts';
-import { hashRequest, SandboxError, SandboxState, type SimulateOutcome } from './state.ts';
+import { amount, validate } from './request.ts';
+import { simulateRoutes } from './simulate-routes.ts';
+import { hashRequest, SandboxError, SandboxState } from './state.ts';
 import type { ReleaseOrder, WebhookSender, WebhookStats } from './webhook-sender.ts';
 
 export const bodyBytesMax = 64 * 1024;
@@ -42,65 +43,12 @@ type SandboxContext = Context<{ Bindings: SandboxBindings }>;
 
 const idempotencyKeyPattern = /^[A-Za-z0-9:._-]{1,128}$/;
 
-/** An amount string parsed to bigint; a number, sign, decimal point, leading zero or > 12 digits is refused. */
-const amount = z.unknown().transform((value, context) => {
-  const parsed = parseAmountText(value);
-  if (parsed === undefined) {
-    context.addIssue({ code: 'custom', message: 'amount must be a string of integer minor units' });
-    return z.NEVER;
-  }
-  return parsed;
-});
-const token = z.string().min(1).max(64);
-const descriptor = z.string().min(1).max(128);
-
 const schemas = {
   createCard: z.object({ type: z.literal('VIRTUAL'), memo: z.string().max(64).optional() }),
   patchCard: z.object({ state: z.enum(['OPEN', 'PAUSED', 'CLOSED']) }),
   load: z.object({ amount, currency: z.literal('USD') }),
-  authorize: z.object({
-    card_token: token,
-    amount,
-    descriptor,
-    mcc: z
-      .string()
-      .regex(/^[0-9]{4}$/)
-      .optional(),
-    merchant_amount: amount.optional(),
-    merchant_currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/)
-      .optional(),
-  }),
-  advice: z.object({ token, amount }),
-  clearing: z.object({ token, amount: amount.optional() }),
-  void: z.object({
-    token,
-    amount: amount.optional(),
-    type: z.enum(['AUTHORIZATION_REVERSAL', 'AUTHORIZATION_EXPIRY']),
-  }),
-  newTransaction: z.object({ card_token: token, amount, descriptor }),
-  returnReversal: z.object({ token }),
-  creditAuthorization: z.object({ card_token: token, amount, descriptor }),
-  financialCredit: z.union([
-    z.object({ token, amount, descriptor: descriptor.optional() }),
-    z.object({ card_token: token, amount, descriptor }),
-  ]),
-  correction: z.object({ card_token: token, amount, type: z.enum(['CREDIT', 'DEBIT']) }),
-  balanceInquiry: z.object({ card_token: token }),
   release: z.object({ order: z.enum(['fifo', 'reverse']).default('fifo') }),
 };
-
-function validate<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = issue?.path.at(-1);
-  const where = issue?.path.join('.') || 'body';
-  if (typeof field === 'string' && field.endsWith('amount'))
-    throw new SandboxError(400, 'invalid_amount', `${where}: must be a string of integer minor units`);
-  throw new SandboxError(400, 'invalid_request', `${where}: ${issue?.message ?? 'invalid'}`);
-}
 
 async function readJson(context: SandboxContext, optional = false): Promise<unknown> {
   const text = await context.req.text();
@@ -175,9 +123,13 @@ export function createSandboxApp(dependencies: SandboxAppDependencies) {
     const bodyHash = hashRequest('POST /v1/cards', body);
     const earlier = state.checkIdempotency('cards', key, bodyHash);
     if (earlier.kind === 'replay') return context.json(earlier.response, 200);
-    const card = state.createCard({ memo: body.memo });
-    const view = state.cardView(card.token);
-    state.rememberIdempotency('cards', key, bodyHash, view);
+    // The card and its idempotency record are saved together: a retry after a crash finds both or neither.
+    const view = state.transact(() => {
+      const card = state.createCard({ memo: body.memo });
+      const created = state.cardView(card.token);
+      state.rememberIdempotency('cards', key, bodyHash, created);
+      return created;
+    });
     return context.json(view, 201);
   });
 
@@ -212,8 +164,12 @@ export function createSandboxApp(dependencies: SandboxAppDependencies) {
       status = 200;
     } else {
       if (body.amount <= 0n) throw new SandboxError(400, 'invalid_amount', 'a load must be positive');
-      response = SandboxState.loadView(state.load(cardToken, body.amount, key));
-      state.rememberIdempotency('loads', key, bodyHash, response);
+      // The load and its idempotency record are saved together, like the card above.
+      response = state.transact(() => {
+        const view = SandboxState.loadView(state.load(cardToken, body.amount, key));
+        state.rememberIdempotency('loads', key, bodyHash, view);
+        return view;
+      });
       status = 201;
     }
     if (faults.loseLoadResponseNext > 0) {
@@ -237,75 +193,19 @@ export function createSandboxApp(dependencies: SandboxAppDependencies) {
     return context.json(SandboxState.loadView(state.loadByIdempotencyKey(key)));
   });
 
-  // --- simulate ----------------------------------------------------------------------------------------------------
+  // --- simulate (simulate-routes.ts) --------------------------------------------------------------------------------
 
-  const answer = (context: SandboxContext, outcome: SimulateOutcome) => {
-    webhooks.send(outcome.event);
-    return context.json({
-      token: outcome.transaction.token,
-      result: outcome.transaction.result,
-      event_id: outcome.event.event_id,
+  for (const route of simulateRoutes) {
+    app.post(`/v1/simulate/${route.path}`, async (context) => {
+      const outcome = state.simulate(route.run(await readJson(context)));
+      webhooks.send(outcome.event);
+      return context.json({
+        token: outcome.transaction.token,
+        result: outcome.transaction.result,
+        event_id: outcome.event.event_id,
+      });
     });
-  };
-
-  app.post('/v1/simulate/authorize', async (context) => {
-    const body = validate(schemas.authorize, await readJson(context));
-    return answer(
-      context,
-      state.authorize(body.card_token, body.amount, {
-        descriptor: body.descriptor,
-        mcc: body.mcc,
-        merchantAmount: body.merchant_amount,
-        merchantCurrency: body.merchant_currency,
-      }),
-    );
-  });
-  app.post('/v1/simulate/authorization_advice', async (context) => {
-    const body = validate(schemas.advice, await readJson(context));
-    return answer(context, state.authorizationAdvice(body.token, body.amount));
-  });
-  app.post('/v1/simulate/clearing', async (context) => {
-    const body = validate(schemas.clearing, await readJson(context));
-    return answer(context, state.clearing(body.token, body.amount));
-  });
-  app.post('/v1/simulate/void', async (context) => {
-    const body = validate(schemas.void, await readJson(context));
-    return answer(context, state.void(body.token, body.type, body.amount));
-  });
-  app.post('/v1/simulate/return', async (context) => {
-    const body = validate(schemas.newTransaction, await readJson(context));
-    return answer(context, state.return(body.card_token, body.amount, body.descriptor));
-  });
-  app.post('/v1/simulate/return_reversal', async (context) => {
-    const body = validate(schemas.returnReversal, await readJson(context));
-    return answer(context, state.returnReversal(body.token));
-  });
-  app.post('/v1/simulate/financial_authorization', async (context) => {
-    const body = validate(schemas.newTransaction, await readJson(context));
-    return answer(context, state.financialAuthorization(body.card_token, body.amount, body.descriptor));
-  });
-  app.post('/v1/simulate/force_post', async (context) => {
-    const body = validate(schemas.newTransaction, await readJson(context));
-    return answer(context, state.forcePost(body.card_token, body.amount, body.descriptor));
-  });
-
-  app.post('/v1/simulate/credit_authorization_advice', async (context) => {
-    const body = validate(schemas.creditAuthorization, await readJson(context));
-    return answer(context, state.creditAuthorization(body.card_token, body.amount, body.descriptor));
-  });
-  app.post('/v1/simulate/financial_credit_authorization', async (context) => {
-    const body = validate(schemas.financialCredit, await readJson(context));
-    const target = 'token' in body ? { transactionToken: body.token } : { cardToken: body.card_token };
-    return answer(context, state.financialCredit(target, body.amount, body.descriptor ?? 'CREDIT'));
-  });
-  app.post('/v1/simulate/correction', async (context) => {
-    const body = validate(schemas.correction, await readJson(context));
-    return answer(context, state.correction(body.card_token, body.amount, body.type));
-  });
-  app.post('/v1/simulate/balance_inquiry', async (context) => {
-    const body = validate(schemas.balanceInquiry, await readJson(context));
-    return answer(context, state.balanceInquiry(body.card_token));
-  });
+  }
 
   // --- admin (no API key; development and tests only) --------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-// `node packages/tron-devnet/src/send-usdt.ts <address> <amount>`: sends devnet USDT from the faucet, for demos.
+// `node packages/stand-ins/tron-devnet/src/send-usdt.ts <address> <amount>`: sends devnet USDT from the faucet, for demos.
 import { parseMoney, formatMoney, USDT } from '@cardgate/money';
 import { parseTronAddress } from '@cardgate/tron';
 

@@ -1,4 +1,6 @@
-// `node packages/card-sandbox/src/main.ts`: the card sandbox as a process, for `npm run dev`.
+// `node packages/stand-ins/card-sandbox/src/main.ts [--fresh]`: the card sandbox as a process, for `npm run dev`.
+// With CARD_SANDBOX_STATE_DIR it keeps its cards, loads, transactions, idempotency keys and undelivered webhooks in
+// that directory and resumes them on restart; --fresh discards them first. Without it, state lives in memory.
 import {
   createLogger,
   envHost,
@@ -11,6 +13,7 @@ import {
 import { z } from 'zod';
 import { developmentApiKey, developmentWebhookSecret } from './development-keys.ts';
 import { startCardSandbox } from './sandbox.ts';
+import { discardFileStore } from './state/file-store.ts';
 
 const environment = loadEnvOrExit({
   CARD_SANDBOX_PORT: envPort.default(8091),
@@ -22,9 +25,13 @@ const environment = loadEnvOrExit({
     .string()
     .regex(/^whsec_[A-Za-z0-9+/]{22,}={0,2}$/, 'must be whsec_<base64>')
     .default(developmentWebhookSecret),
+  CARD_SANDBOX_STATE_DIR: z.string().min(1).optional(),
   LOG_LEVEL: envLogLevel.default('info'),
 });
+const fresh = process.argv.slice(2).includes('--fresh');
 const logger = createLogger({ service: 'card-sandbox', level: environment.LOG_LEVEL });
+const stateDirectory = environment.CARD_SANDBOX_STATE_DIR;
+if (fresh && stateDirectory !== undefined) discardFileStore(stateDirectory);
 const running = await startCardSandbox({
   port: environment.CARD_SANDBOX_PORT,
   host: environment.CARD_SANDBOX_HOST,
@@ -33,9 +40,16 @@ const running = await startCardSandbox({
   ...(environment.CARD_SANDBOX_WEBHOOK_URL === undefined
     ? {}
     : { webhookUrl: environment.CARD_SANDBOX_WEBHOOK_URL }),
+  ...(stateDirectory === undefined ? {} : { stateDirectory }),
 });
 logger.info(
-  { url: running.url, webhookUrl: environment.CARD_SANDBOX_WEBHOOK_URL ?? null },
+  {
+    url: running.url,
+    webhookUrl: environment.CARD_SANDBOX_WEBHOOK_URL ?? null,
+    stateDirectory: stateDirectory ?? null,
+    fresh,
+    ...running.sandbox.summary,
+  },
   'card sandbox running',
 );
 onShutdown(logger, () => running.close());

@@ -4,6 +4,7 @@
 // several transfers in one transaction.
 import { createHash, randomBytes } from 'node:crypto';
 import { addressToWord, parseTronAddress, transferTopic, type TronAddress } from '@cardgate/tron';
+import { appendSyntheticBlocks, type SyntheticLoad } from './synthetic.ts';
 
 export const mainnetUsdtContract = 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t';
 /** A look-alike token: same name, symbol and decimals, another contract. */
@@ -44,6 +45,40 @@ export interface DevnetBlock {
 /** USDT the faucet holds at genesis, in minor units (one billion USDT). */
 export const faucetGenesisUsdtMinor = 10n ** 15n;
 
+/**
+ * Every change to the chain, as recorded in its journal (chain-store.ts) and replayed on restart. Replaying them in
+ * order rebuilds the same chain: block ids, timestamps and execution follow from them; only transaction ids are
+ * random, and they are recorded.
+ */
+export type ChainOperation =
+  | {
+      readonly op: 'transfer';
+      readonly txID: string;
+      readonly specs: readonly {
+        readonly to: string;
+        readonly amountMinor: string;
+        readonly from?: string;
+      }[];
+      readonly failure?: 'OUT_OF_ENERGY' | 'REVERT';
+      readonly contract?: 'usdt' | 'fake';
+    }
+  | {
+      readonly op: 'signed';
+      readonly txID: string;
+      readonly owner: string;
+      readonly contract: string;
+      readonly to: string;
+      readonly amountMinor: string;
+    }
+  | { readonly op: 'produce'; readonly count: number }
+  | { readonly op: 'reorg'; readonly depth: number; readonly mode: 'drop' | 'move' }
+  | { readonly op: 'synthetic'; readonly count: number; readonly load: SyntheticLoad };
+
+/** Where the chain writes each change before it takes effect (and before any client can see it). */
+export interface ChainJournal {
+  record(operation: ChainOperation): void;
+}
+
 export interface DevnetChainOptions {
   readonly solidityLagBlocks: number;
   readonly usdtContract: string;
@@ -61,6 +96,7 @@ export class DevnetChain {
   #pending: DevnetTransaction[] = [];
   #fork = 0;
   readonly #genesisTimestampMs: number;
+  #journal: ChainJournal | undefined;
 
   constructor(options: DevnetChainOptions) {
     this.usdt = parseTronAddress(options.usdtContract);
@@ -100,10 +136,50 @@ export class DevnetChain {
     return block?.blockID === blockID ? block : undefined;
   }
 
+  /** From now on, records every change in `journal` before making it. */
+  attachJournal(journal: ChainJournal): void {
+    this.#journal = journal;
+  }
+
+  /** Makes a recorded change again (on restart, before a journal is attached). */
+  replay(operation: ChainOperation): void {
+    if (this.#journal) throw new Error('replay only into a chain without a journal');
+    switch (operation.op) {
+      case 'transfer':
+        this.submitTransfer(
+          operation.specs.map((spec) => ({ ...spec, amountMinor: BigInt(spec.amountMinor) })),
+          {
+            txID: operation.txID,
+            ...(operation.failure ? { failure: operation.failure } : {}),
+            ...(operation.contract ? { contract: operation.contract } : {}),
+          },
+        );
+        return;
+      case 'signed':
+        this.submitSigned({
+          txID: operation.txID,
+          owner: parseTronAddress(operation.owner),
+          contract: parseTronAddress(operation.contract),
+          to: parseTronAddress(operation.to),
+          amountMinor: BigInt(operation.amountMinor),
+        });
+        return;
+      case 'produce':
+        this.produce(operation.count);
+        return;
+      case 'reorg':
+        this.reorg(operation.depth, operation.mode);
+        return;
+      case 'synthetic':
+        this.appendSynthetic(operation.count, operation.load);
+        return;
+    }
+  }
+
   /** Queues a USDT transfer (or several in one transaction) for the next block; returns the transaction id. */
   submitTransfer(
     specs: readonly DevnetTransferSpec[],
-    options: { failure?: 'OUT_OF_ENERGY' | 'REVERT'; contract?: 'usdt' | 'fake' } = {},
+    options: { failure?: 'OUT_OF_ENERGY' | 'REVERT'; contract?: 'usdt' | 'fake'; txID?: string } = {},
   ): string {
     if (specs.length === 0) throw new Error('a transaction needs at least one transfer');
     const owner = parseTronAddress(specs[0]!.from ?? this.faucet.base58);
@@ -116,7 +192,18 @@ export class DevnetChain {
         amountMinor: spec.amountMinor,
       };
     });
-    const txID = createHash('sha256').update(randomBytes(32)).digest('hex');
+    const txID = options.txID ?? createHash('sha256').update(randomBytes(32)).digest('hex');
+    this.#journal?.record({
+      op: 'transfer',
+      txID,
+      specs: specs.map((spec) => ({
+        to: spec.to,
+        amountMinor: spec.amountMinor.toString(),
+        ...(spec.from === undefined ? {} : { from: spec.from }),
+      })),
+      ...(options.failure ? { failure: options.failure } : {}),
+      ...(options.contract ? { contract: options.contract } : {}),
+    });
     this.#pending.push({ txID, contract, owner, transfers, failure: options.failure });
     return txID;
   }
@@ -129,6 +216,14 @@ export class DevnetChain {
     to: TronAddress;
     amountMinor: bigint;
   }): void {
+    this.#journal?.record({
+      op: 'signed',
+      txID: transaction.txID,
+      owner: transaction.owner.hex41,
+      contract: transaction.contract.hex41,
+      to: transaction.to.hex41,
+      amountMinor: transaction.amountMinor.toString(),
+    });
     this.#pending.push({
       txID: transaction.txID,
       contract: transaction.contract,
@@ -179,6 +274,17 @@ export class DevnetChain {
 
   /** Produces `count` blocks; the first takes every queued transaction. */
   produce(count = 1): DevnetBlock[] {
+    this.#journal?.record({ op: 'produce', count });
+    return this.#produce(count);
+  }
+
+  /** Appends a synthetic backlog (synthetic.ts) of `count` busy blocks, for benchmarks. */
+  appendSynthetic(count: number, load: SyntheticLoad): void {
+    this.#journal?.record({ op: 'synthetic', count, load });
+    appendSyntheticBlocks(this, count, load);
+  }
+
+  #produce(count: number): DevnetBlock[] {
     const produced: DevnetBlock[] = [];
     for (let index = 0; index < count; index += 1) {
       const parent = this.blocks[this.blocks.length - 1]!;
@@ -197,11 +303,12 @@ export class DevnetChain {
   reorg(depth: number, mode: 'drop' | 'move'): void {
     if (!Number.isInteger(depth) || depth < 1 || depth >= this.blocks.length)
       throw new Error(`cannot reorg ${depth} blocks`);
+    this.#journal?.record({ op: 'reorg', depth, mode });
     const orphaned = this.blocks.splice(this.blocks.length - depth, depth);
     this.#fork += 1;
-    this.produce(depth);
+    this.#produce(depth);
     if (mode === 'move') this.#pending.push(...orphaned.flatMap((block) => block.transactions));
-    this.produce(1);
+    this.#produce(1);
   }
 
   transactionInfo(transaction: DevnetTransaction, block: DevnetBlock) {

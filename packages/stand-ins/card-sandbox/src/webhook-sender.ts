@@ -25,6 +25,8 @@ export interface WebhookSenderOptions {
   readonly backoffMsMax?: number;
   readonly concurrency?: number;
   readonly queueMax?: number;
+  /** Told when an event needs no more delivery: delivered, given up, or dropped (no URL, queue full). */
+  readonly onSettled?: (eventId: string) => void;
 }
 
 export interface WebhookStats {
@@ -64,6 +66,7 @@ export class WebhookSender {
   readonly #backoffMsMax: number;
   readonly #concurrency: number;
   readonly #queueMax: number;
+  readonly #onSettled: (eventId: string) => void;
 
   /** Waiting deliveries, per chain (one chain per transaction keeps its events in order). */
   readonly #chains = new Map<string, Delivery[]>();
@@ -91,6 +94,7 @@ export class WebhookSender {
     this.#backoffMsMax = options.backoffMsMax ?? 2_000;
     this.#concurrency = options.concurrency ?? 8;
     this.#queueMax = options.queueMax ?? 100_000;
+    this.#onSettled = options.onSettled ?? (() => undefined);
   }
 
   get url(): string | undefined {
@@ -109,7 +113,7 @@ export class WebhookSender {
   send(event: WebhookEvent): void {
     if (this.#stopController.signal.aborted) return;
     if (this.#faults.holdWebhooks) {
-      if (this.#held.length >= this.#queueMax) this.#stats.dropped += 1;
+      if (this.#held.length >= this.#queueMax) this.#drop(event);
       else this.#held.push(event);
       return;
     }
@@ -164,7 +168,7 @@ export class WebhookSender {
   #dispatch(event: WebhookEvent): void {
     if (this.#stopController.signal.aborted) return;
     if (this.#url === undefined || this.#waiting >= this.#queueMax) {
-      this.#stats.dropped += 1;
+      this.#drop(event);
       return;
     }
     const badSignature = this.#faults.badSignatureNext > 0;
@@ -233,6 +237,7 @@ export class WebhookSender {
         await response.arrayBuffer().catch(() => undefined);
         if (response.ok) {
           this.#stats.delivered += 1;
+          this.#onSettled(delivery.event.event_id);
           return;
         }
       } catch {
@@ -249,6 +254,12 @@ export class WebhookSender {
       }
     }
     this.#stats.abandoned += 1;
+    this.#onSettled(delivery.event.event_id);
+  }
+
+  #drop(event: WebhookEvent): void {
+    this.#stats.dropped += 1;
+    this.#onSettled(event.event_id);
   }
 
   #isIdle(): boolean {

@@ -5,3 +5,4 @@ export * from './redis.ts';
 export * from './temporal-cli.ts';
 export * from './temporal-server.ts';
 export * from './executables.ts';
+export * from './stand-in-process.ts';
