@@ -11,7 +11,7 @@ import { createLedger } from '@cardgate/ledger';
 import { findFreePort, repositoryRoot } from '@cardgate/local-stack';
 import { harnessContext, testTaskQueue, uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
 import { Client, Connection } from '@temporalio/client';
-import { cardLoadWorkflowId } from '@cardgate/contracts';
+import { cardLoadWorkflowId, cardLoadWorkflowType, type CardLoadWorkflow } from '@cardgate/contracts';
 import { chart } from '../services/worker/src/activities/chart.ts';
 import { fundWallet } from '../services/worker/src/testing.ts';
 import { webhookSecret } from './card-stack.ts';
@@ -74,7 +74,7 @@ describe('a worker process killed in the middle of a card load', () => {
       sandbox.sandbox.faults.set({ latencyMs: 1_500 });
       workers.push(await startWorkerProcess(taskQueue, sandbox.url));
       const loadId = `crash-${uniqueSuffix()}`;
-      const handle = await client.workflow.start('cardLoadWorkflow', {
+      const handle = await client.workflow.start<CardLoadWorkflow>(cardLoadWorkflowType, {
         taskQueue,
         workflowId: cardLoadWorkflowId(loadId),
         args: [{ loadId, userId, cardId, amountUsdtMinor: '20000000' }],

@@ -15,7 +15,7 @@ import { parseMoney, USDT } from '@cardgate/money';
 import type { CardProvider } from '@cardgate/card-provider';
 import { harnessContext, testRedisPrefix, testTaskQueue } from '@cardgate/test-harness';
 import { createActivities, type Activities, type MoneySettings } from './activities/index.ts';
-import { notificationQueueName } from './activities/notifications.ts';
+import { notificationQueueName } from '@cardgate/contracts';
 import { chart } from './activities/chart.ts';
 import { createWorker } from './worker.ts';
 

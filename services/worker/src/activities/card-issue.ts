@@ -7,6 +7,7 @@ import type { CardProvider } from '@cardgate/card-provider';
 import type { Ledger } from '@cardgate/ledger';
 import type { Logger } from '@cardgate/config';
 import type { Money } from '@cardgate/money';
+import type { CardIssueWorkflowInput } from '@cardgate/contracts';
 import { z } from 'zod';
 import { chart, type AccountResolver } from './chart.ts';
 
@@ -19,11 +20,7 @@ export interface CardIssueActivityDependencies {
   readonly logger: Logger;
 }
 
-export interface CardIssueInput {
-  readonly cardId: string;
-  readonly userId: string;
-  readonly autoLoad: boolean;
-}
+export type CardIssueInput = CardIssueWorkflowInput;
 
 const cardRow = z.object({ user_id: z.string(), state: z.string(), provider_token: z.string().nullable() });
 const noRows = z.object({});

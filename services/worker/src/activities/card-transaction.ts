@@ -7,7 +7,11 @@ import { AppError } from '@cardgate/errors';
 import type { Ledger, TransferRequest } from '@cardgate/ledger';
 import type { Logger } from '@cardgate/config';
 import { moneyFromMinor, USD } from '@cardgate/money';
-import type { CardTransactionEvent } from '@cardgate/contracts';
+import type {
+  AppliedCardTransaction,
+  CardTransactionEvent,
+  CardTransactionTargetText,
+} from '@cardgate/contracts';
 import { z } from 'zod';
 import { chart, type AccountResolver } from './chart.ts';
 
@@ -16,19 +20,6 @@ export interface CardTransactionActivityDependencies {
   readonly ledger: Ledger;
   readonly accountIds: AccountResolver;
   readonly logger: Logger;
-}
-
-export interface CardTransactionTargetText {
-  readonly holdMinor: string;
-  /** Absent in activity inputs recorded before pending credits existed: read as '0'. */
-  readonly pendingCreditMinor?: string;
-  readonly debitedMinor: string;
-  readonly creditedMinor: string;
-}
-
-export interface AppliedCardTransaction extends CardTransactionTargetText {
-  readonly version: number;
-  readonly expired: boolean;
 }
 
 const eventsMax = 500;

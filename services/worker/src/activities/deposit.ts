@@ -4,8 +4,9 @@
 import { sql, type DatabasePool } from '@cardgate/db';
 import { AppError } from '@cardgate/errors';
 import type { Ledger, Metadata, TransferRequest } from '@cardgate/ledger';
-import { parseMinorUnits, USDT, type Money } from '@cardgate/money';
+import { formatMoney, moneyFromMinor, parseMinorUnits, USDT, type Money } from '@cardgate/money';
 import type { Logger } from '@cardgate/config';
+import type { DepositCredit } from '@cardgate/contracts';
 import { z } from 'zod';
 import { priceDeposit, type DepositPricing } from '../domain/deposit-pricing.ts';
 import { chart, type AccountResolver } from './chart.ts';
@@ -26,13 +27,7 @@ export interface CreditDepositInput {
   readonly amountMinor: string;
 }
 
-export interface DepositCredit {
-  readonly userId: string;
-  readonly status: 'credited' | 'held_for_review';
-  readonly grossMinor: string;
-  readonly feeMinor: string;
-  readonly netMinor: string;
-}
+export type { DepositCredit };
 
 const ownerRow = z.object({ user_id: z.string() });
 
@@ -122,6 +117,11 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
           userId,
           status: results[0]?.status,
           heldForReview: price.heldForReview,
+          // Decimal USDT, as an operator reads them; a held deposit is charged its fee only when released.
+          amount: formatMoney(gross),
+          fee: formatMoney(price.heldForReview ? moneyFromMinor(0n, USDT) : price.fee),
+          net: formatMoney(price.heldForReview ? gross : price.net),
+          asset: USDT.code,
         },
         'deposit credited',
       );

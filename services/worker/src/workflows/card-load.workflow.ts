@@ -4,14 +4,19 @@
 // stops in `needs_operator` until an operator tells it what the provider did. Never two loads, never money lost.
 import {
   condition,
-  defineQuery,
-  defineSignal,
   patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
   sleep,
 } from '@temporalio/workflow';
+import {
+  cardLoadStateQuery,
+  resolveCardLoadSignal,
+  type CardLoadResult,
+  type CardLoadWorkflowInput,
+  type OperatorLoadResolution,
+} from '@cardgate/contracts';
 import type { Activities } from '../activities/index.ts';
 import { compensateOrStop, type CompensationState } from './compensation.ts';
 import { failureMessage, isDefiniteRefusal } from './failure-kinds.ts';
@@ -21,23 +26,6 @@ import { ledgerActivity, ledgerLocalActivity, providerActivity } from './timeout
 const remote = proxyActivities<Activities>(ledgerActivity);
 const local = proxyLocalActivities<Activities>(ledgerLocalActivity);
 const { loadAtProvider, findProviderLoad } = proxyActivities<Activities>(providerActivity);
-
-export interface CardLoadWorkflowInput {
-  readonly loadId: string;
-  readonly userId: string;
-  readonly cardId: string;
-  readonly amountUsdtMinor: string;
-}
-
-export type CardLoadResult =
-  | { readonly status: 'loaded'; readonly usdMinor: string; readonly providerLoadToken: string }
-  | { readonly status: 'rejected' | 'failed'; readonly reason: string };
-
-export type OperatorLoadResolution =
-  { readonly outcome: 'loaded'; readonly providerLoadToken: string } | { readonly outcome: 'not_loaded' };
-
-export const cardLoadStateQuery = defineQuery<CompensationState>('cardLoadState');
-export const resolveCardLoadSignal = defineSignal<[OperatorLoadResolution]>('resolveCardLoad');
 
 /** Rounds of (load, ask by key) before an operator is needed; with the backoff below, about an hour. */
 const certaintyRoundsMax = 20;

@@ -6,20 +6,19 @@
 import {
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
   patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
 } from '@temporalio/workflow';
 import {
-  cardTransactionEventSignalName,
+  cardTransactionEventSignal,
+  cardTransactionStateQuery,
+  type AppliedCardTransaction,
   type CardTransactionEvent,
   type CardTransactionWorkflowInput,
 } from '@cardgate/contracts';
 import type { Activities } from '../activities/index.ts';
-import type { AppliedCardTransaction } from '../activities/card-transaction.ts';
 import { holdExpiresAtMs, targetOf } from '../domain/card-transaction-state.ts';
 import { ledgerActivity, ledgerLocalActivity } from './timeouts.ts';
 
@@ -27,24 +26,12 @@ import { ledgerActivity, ledgerLocalActivity } from './timeouts.ts';
 const remote = proxyActivities<Activities>(ledgerActivity);
 const local = proxyLocalActivities<Activities>(ledgerLocalActivity);
 
-export const cardTransactionEventSignal = defineSignal<[CardTransactionEvent]>(
-  cardTransactionEventSignalName,
-);
-export const cardTransactionStateQuery = defineQuery<AppliedCardTransaction | null>('cardTransactionState');
-
-export interface CardTransactionWorkflowOptions extends CardTransactionWorkflowInput {
-  /** Replaces the 7/30-day authorization lifetime (development and tests only). */
-  readonly holdLifetimeOverrideMs?: number;
-  /** How long the workflow waits for more events once nothing is on hold. */
-  readonly quietPeriodMs?: number;
-}
-
 const quietPeriodMsDefault = 45 * 86_400_000;
 /** Wake-ups per run; beyond it the run continues as new (events are reloaded from the database). */
 const stepsPerRunMax = 200;
 
 export async function cardTransactionWorkflow(
-  input: CardTransactionWorkflowOptions,
+  input: CardTransactionWorkflowInput,
 ): Promise<AppliedCardTransaction> {
   const events = new Map<string, CardTransactionEvent>();
   let changed = false;

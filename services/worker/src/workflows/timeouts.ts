@@ -1,5 +1,6 @@
 // Named timeout and retry profiles for activities, so every call site states its bounds by name.
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
+import { definiteFailureTypes } from '@cardgate/contracts';
 
 /** A local, quick activity: a database write or read. */
 export const shortActivity: ActivityOptions = {
@@ -12,9 +13,6 @@ export const shortActivity: ActivityOptions = {
   },
 };
 
-/** Failure types that are definite business outcomes: retrying cannot change them. */
-export const definiteFailureTypes = ['CardProviderRefused', 'LedgerRefused', 'InvalidRequest'];
-
 /** A ledger or database step whose refusals are business outcomes. */
 export const ledgerActivity: ActivityOptions = {
   startToCloseTimeout: '15 seconds',
@@ -24,7 +22,7 @@ export const ledgerActivity: ActivityOptions = {
     backoffCoefficient: 2,
     maximumInterval: '5 seconds',
     maximumAttempts: 10,
-    nonRetryableErrorTypes: definiteFailureTypes,
+    nonRetryableErrorTypes: [...definiteFailureTypes],
   },
 };
 
@@ -40,7 +38,7 @@ export const providerActivity: ActivityOptions = {
     backoffCoefficient: 2,
     maximumInterval: '5 seconds',
     maximumAttempts: 5,
-    nonRetryableErrorTypes: definiteFailureTypes,
+    nonRetryableErrorTypes: [...definiteFailureTypes],
   },
 };
 
