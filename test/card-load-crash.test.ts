@@ -12,7 +12,7 @@ import { findFreePort, repositoryRoot } from '@cardgate/local-stack';
 import { harnessContext, testTaskQueue, uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
 import { Client, Connection } from '@temporalio/client';
 import { cardLoadWorkflowId, cardLoadWorkflowType, type CardLoadWorkflow } from '@cardgate/contracts';
-import { chart } from '../services/worker/src/activities/chart.ts';
+import { chart } from '@cardgate/domain';
 import { fundWallet } from '../services/worker/src/testing.ts';
 import { webhookSecret } from './card-stack.ts';
 

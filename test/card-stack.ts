@@ -18,7 +18,7 @@ import { createApp } from '../services/api/src/app.ts';
 import { createCardEventDispatcher } from '../services/api/src/card-events/event-dispatcher.ts';
 import { createCardEventStore } from '../services/api/src/card-events/event-store.ts';
 import { createTemporalCardEventHandOver } from '../services/api/src/card-events/temporal-hand-over.ts';
-import { chart } from '../services/worker/src/activities/chart.ts';
+import { chart } from '@cardgate/domain';
 import {
   fundWallet,
   walletAvailable,

@@ -16,7 +16,7 @@ import type { CardProvider } from '@cardgate/card-provider';
 import { harnessContext, testRedisPrefix, testTaskQueue } from '@cardgate/test-harness';
 import { createActivities, type Activities, type MoneySettings } from './activities/index.ts';
 import { notificationQueueName } from '@cardgate/contracts';
-import { chart } from './activities/chart.ts';
+import { chart } from '@cardgate/domain';
 import { createWorker } from './worker.ts';
 
 export interface TestWorkerContext {

@@ -8,8 +8,8 @@ import { formatMoney, moneyFromMinor, parseMinorUnits, USDT, type Money } from '
 import type { Logger } from '@cardgate/config';
 import type { DepositCredit } from '@cardgate/contracts';
 import { z } from 'zod';
-import { priceDeposit, type DepositPricing } from '../domain/deposit-pricing.ts';
-import { chart, type AccountResolver } from './chart.ts';
+import { chart, priceDeposit, type DepositPricing } from '@cardgate/domain';
+import type { AccountResolver } from './accounts.ts';
 
 export interface DepositActivityDependencies {
   readonly pool: DatabasePool;
@@ -91,8 +91,8 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
               type: 'pending',
               id,
               code: 'deposit_review',
-              debitAccountId: treasury!,
-              creditAccountId: wallet!,
+              debitAccountId: treasury,
+              creditAccountId: wallet,
               amount: gross,
               metadata,
             },
@@ -102,12 +102,12 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
               type: 'posted',
               id,
               code: 'deposit',
-              debitAccountId: treasury!,
-              creditAccountId: wallet!,
+              debitAccountId: treasury,
+              creditAccountId: wallet,
               amount: gross,
               metadata,
             },
-            ...feeTransfers(id, wallet!, fees!, price.fee, metadata),
+            ...feeTransfers(id, wallet, fees, price.fee, metadata),
           ];
       const results = await ledger.submit(transfers);
       logger.info(
@@ -162,7 +162,7 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
       const [wallet, fees] = await accountIds([chart.wallet(input.userId), chart.depositFees]);
       await ledger.submit([
         { type: 'post_pending', id: `${id}:release`, code: 'deposit_released', pendingId: id },
-        ...feeTransfers(id, wallet!, fees!, price.fee),
+        ...feeTransfers(id, wallet, fees, price.fee),
       ]);
       return {
         userId: input.userId,

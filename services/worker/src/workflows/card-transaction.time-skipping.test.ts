@@ -14,7 +14,7 @@ import {
   cardTransactionWorkflowId,
   type CardTransactionEvent,
 } from '@cardgate/contracts';
-import { chart } from '../activities/chart.ts';
+import { chart } from '@cardgate/domain';
 import { useTimeSkipping } from '../time-skipping-testing.ts';
 import { cardTransactionWorkflow } from './card-transaction.workflow.ts';
 

@@ -16,7 +16,7 @@ import {
   resolveCardLoadSignal,
   retryCardIssueSignal,
 } from '@cardgate/contracts';
-import { chart } from '../activities/chart.ts';
+import { chart } from '@cardgate/domain';
 import { fundWallet, walletAvailable } from '../testing.ts';
 import { useTimeSkipping } from '../time-skipping-testing.ts';
 import { cardLoadWorkflow } from './card-load.workflow.ts';
