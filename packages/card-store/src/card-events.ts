@@ -6,7 +6,11 @@ import { cardTransactionEventSchema, type CardTransactionEvent } from '@cardgate
 import { z } from 'zod';
 
 const insertedRow = z.object({ event_id: z.string() });
-const payloadRow = z.object({ payload: cardTransactionEventSchema });
+// slonik checks rows against a `sql.type` schema only when a result-parser interceptor is installed, and
+// @cardgate/db installs none: the row type is a claim, not a check. So the payload is parsed here, explicitly.
+const payloadRow = z.object({ payload: z.unknown() });
+const eventsOf = (rows: readonly { payload: unknown }[]): CardTransactionEvent[] =>
+  rows.map((row) => cardTransactionEventSchema.parse(row.payload));
 const noRows = z.object({});
 
 /** Events one transaction may have; more is a provider fault, and the flow works from the first ones. */
@@ -39,7 +43,7 @@ export function createCardEventStore(pool: DatabasePool) {
         select payload from card_event
         where handed_over_at is null and received_at < now() - make_interval(secs => ${olderThanMs / 1000})
         order by received_at limit ${limit}`);
-      return rows.map((row) => row.payload);
+      return eventsOf(rows);
     },
 
     /** Every stored event of one provider transaction, in the order they arrived (at most the bound above). */
@@ -47,7 +51,7 @@ export function createCardEventStore(pool: DatabasePool) {
       const rows = await pool.any(sql.type(payloadRow)`
         select payload from card_event where provider_transaction_id = ${providerTransactionId}
         order by received_at limit ${cardTransactionEventsMax}`);
-      return rows.map((row) => row.payload);
+      return eventsOf(rows);
     },
   };
 }

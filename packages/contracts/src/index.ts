@@ -7,3 +7,4 @@ export * from './failures.ts';
 export * from './money-codec.ts';
 export * from './notifications.ts';
 export * from './operator.ts';
+export * from './recorded-names.ts';

@@ -1,4 +1,4 @@
-// The card issue flow's activities: hold the issuance fee on the wallet, create the card at the provider with the
+// The card issue flow's activities: put the issuance fee pending on the wallet, create the card at the provider with the
 // card's own id as idempotency key, then post the fee and open the card's ledger account, or void the fee when the
 // provider definitely refused.
 import type { CardStore } from '@cardgate/card-store';
@@ -7,7 +7,7 @@ import type { CardProvider } from '@cardgate/card-provider';
 import type { Ledger } from '@cardgate/ledger';
 import type { Logger } from '@cardgate/config';
 import type { Money } from '@cardgate/money';
-import type { CardIssueWorkflowInput } from '@cardgate/contracts';
+import { minorText, type CardIssueWorkflowInput } from '@cardgate/contracts';
 import { chart } from '@cardgate/domain';
 import type { AccountResolver } from './accounts.ts';
 
@@ -28,7 +28,7 @@ export function createCardIssueActivities(dependencies: CardIssueActivityDepende
   const { store, ledger, accountIds, provider, issueFee, logger } = dependencies;
 
   return {
-    /** Records the card as issuing and holds the fee. Refused (non-retryable) when the wallet cannot pay it. */
+    /** Records the card as issuing and puts the fee pending. Refused (non-retryable) when the wallet cannot pay it. */
     async beginCardIssue(input: CardIssueInput): Promise<{ feeMinor: string }> {
       const card = await store.cards.beginIssue({ cardId: input.cardId, userId: input.userId });
       if (card.userId !== input.userId)
@@ -47,7 +47,7 @@ export function createCardIssueActivities(dependencies: CardIssueActivityDepende
           metadata: { cardId: input.cardId },
         });
       }
-      return { feeMinor: issueFee.minor.toString() };
+      return { feeMinor: minorText(issueFee) };
     },
 
     /** Creates the card at the provider; repeating it (same key) returns the same card. */
@@ -78,11 +78,11 @@ export function createCardIssueActivities(dependencies: CardIssueActivityDepende
       logger.info({ cardId: input.cardId, userId: input.userId }, 'card issued');
     },
 
-    /** The provider refused: the fee hold is released and the card marked failed. */
+    /** The provider refused: the pending fee is voided and the card marked failed. */
     async failCardIssue(input: { cardId: string; reason: string }): Promise<void> {
       if (issueFee.minor > 0n) {
-        const hold = await ledger.transferById(feeId(input.cardId));
-        if (hold)
+        const pending = await ledger.transferById(feeId(input.cardId));
+        if (pending)
           await ledger.transfer({
             type: 'void_pending',
             id: `${feeId(input.cardId)}:void`,

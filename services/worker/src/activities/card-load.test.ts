@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { createCardStore } from '@cardgate/card-store';
 import { createLogger } from '@cardgate/config';
 import { sql } from '@cardgate/db';
+import { recordedActivityTypes } from '@cardgate/contracts';
 import { chart, fxConfigVersion } from '@cardgate/domain';
 import { createLedger } from '@cardgate/ledger';
 import { useTestDatabase } from '@cardgate/test-harness';
@@ -54,7 +55,7 @@ describe('a card load and its stored quote', () => {
 
     // Quoted at 1.5%: 50 USDT × 0.9995 = 49.97 USD gross, spread 0.75, net 49.22.
     const quotedAt = new Date('2026-12-01T10:00:00.000Z');
-    const quoted = await activitiesAt(150n, quotedAt).holdCardLoad(input);
+    const quoted = await activitiesAt(150n, quotedAt)[recordedActivityTypes.placeCardLoadPending](input);
     expect(quoted).toEqual({ usdMinor: '4922', spreadMinor: '75', rate: '0.9995' });
     const stored = await database.pool.one(sql.type(quoteRow)`
       select amount_usd_minor, gross_usd_minor, spread_usd_minor, fee_usd_minor, spread_basis_points, rate,
@@ -73,7 +74,7 @@ describe('a card load and its stored quote', () => {
 
     // The spread goes to 3% before the post; the pending step runs again (a retry) and the post follows.
     const repriced = activitiesAt(300n, new Date('2026-12-01T11:00:00.000Z'));
-    expect(await repriced.holdCardLoad(input)).toEqual(quoted);
+    expect(await repriced[recordedActivityTypes.placeCardLoadPending](input)).toEqual(quoted);
     await repriced.postCardLoad({ loadId, providerLoadToken: 'load_tok_1' });
 
     const spread = await ledger.accountByCode(chart.fxSpread.code);

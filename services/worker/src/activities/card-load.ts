@@ -9,6 +9,7 @@ import {
   cardLoadInputSchema,
   minorText,
   moneyOfMinorText,
+  recordedActivityTypes,
   type CardLoadWorkflowInput,
 } from '@cardgate/contracts';
 import {
@@ -77,46 +78,46 @@ export function createCardLoadActivities(dependencies: CardLoadActivityDependenc
     return { ...card, providerToken: card.providerToken };
   }
 
-  return {
-    /**
-     * Makes the load with its quote and puts the USDT pending on the wallet. Refused (non-retryable) on insufficient
-     * funds. The activity type keeps its recorded name `holdCardLoad` (histories name it).
-     */
-    async holdCardLoad(wire: CardLoadWorkflowInput): Promise<PendingLoad> {
-      const input = cardLoadInputSchema.parse(wire);
-      const card = await issuedCard(input.cardId);
-      if (card.userId !== input.userId)
-        throw new AppError('forbidden', `card ${input.cardId} is not the user's`, {
-          reason: 'not_card_owner',
-        });
-      const quote = quoteCardLoad(input.amountUsdtMinor, fx, now());
-      if (quote.net.minor <= 0n)
-        throw new AppError('rule_violation', 'the amount is too small to load', {
-          reason: 'amount_too_small',
-        });
-      // The first quote is the one that counts: a retry reads the stored one back instead of quoting again.
-      const stored = await store.loads.create({
+  /** Makes the load with its quote and puts the USDT pending on the wallet. Refused (non-retryable) on insufficient funds. */
+  async function placeCardLoadPending(wire: CardLoadWorkflowInput): Promise<PendingLoad> {
+    const input = cardLoadInputSchema.parse(wire);
+    const card = await issuedCard(input.cardId);
+    if (card.userId !== input.userId)
+      throw new AppError('forbidden', `card ${input.cardId} is not the user's`, {
+        reason: 'not_card_owner',
+      });
+    const quote = quoteCardLoad(input.amountUsdtMinor, fx, now());
+    if (quote.net.minor <= 0n)
+      throw new AppError('rule_violation', 'the amount is too small to load', {
+        reason: 'amount_too_small',
+      });
+    // The first quote is the one that counts: a retry reads the stored one back instead of quoting again.
+    const stored = await store.loads.create({
+      loadId: input.loadId,
+      cardId: input.cardId,
+      userId: input.userId,
+      quote,
+    });
+    const [wallet, fxPositionUsdt] = await accountIds([chart.wallet(input.userId), chart.fxPositionUsdt]);
+    await ledger.transfer(
+      planCardLoadPending({
         loadId: input.loadId,
         cardId: input.cardId,
-        userId: input.userId,
-        quote,
-      });
-      const [wallet, fxPositionUsdt] = await accountIds([chart.wallet(input.userId), chart.fxPositionUsdt]);
-      await ledger.transfer(
-        planCardLoadPending({
-          loadId: input.loadId,
-          cardId: input.cardId,
-          quote: stored,
-          accounts: { wallet, fxPositionUsdt },
-        }),
-      );
-      const net = netOf(stored);
-      return {
-        usdMinor: minorText(net),
-        spreadMinor: minorText(spreadOf(stored, net)),
-        rate: stored.rate ?? quote.rate,
-      };
-    },
+        quote: stored,
+        accounts: { wallet, fxPositionUsdt },
+      }),
+    );
+    const net = netOf(stored);
+    return {
+      usdMinor: minorText(net),
+      spreadMinor: minorText(spreadOf(stored, net)),
+      rate: stored.rate ?? quote.rate,
+    };
+  }
+
+  return {
+    // Registered under its recorded activity type (recorded-names.ts in the contracts).
+    [recordedActivityTypes.placeCardLoadPending]: placeCardLoadPending,
 
     /** Loads the card at the provider with the load's key; a repeat with the same key never loads twice. */
     async loadAtProvider(input: { loadId: string }): Promise<{ providerLoadToken: string }> {

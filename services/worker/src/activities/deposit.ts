@@ -6,7 +6,7 @@ import { AppError } from '@cardgate/errors';
 import type { Ledger, Metadata, TransferRequest } from '@cardgate/ledger';
 import { formatMoney, moneyFromMinor, parseMinorUnits, USDT, type Money } from '@cardgate/money';
 import type { Logger } from '@cardgate/config';
-import type { DepositCredit } from '@cardgate/contracts';
+import { minorText, type DepositCredit } from '@cardgate/contracts';
 import { z } from 'zod';
 import { chart, priceDeposit, type DepositPricing } from '@cardgate/domain';
 import type { AccountResolver } from './accounts.ts';
@@ -128,9 +128,9 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
       return {
         userId,
         status: price.heldForReview ? 'held_for_review' : 'credited',
-        grossMinor: gross.minor.toString(),
-        feeMinor: (price.heldForReview ? 0n : price.fee.minor).toString(),
-        netMinor: (price.heldForReview ? gross.minor : price.net.minor).toString(),
+        grossMinor: minorText(gross),
+        feeMinor: price.heldForReview ? '0' : minorText(price.fee),
+        netMinor: minorText(price.heldForReview ? gross : price.net),
       };
     },
 
@@ -145,7 +145,7 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
       const held = await ledger.transferById(id);
       if (!held || held.kind !== 'pending')
         throw new AppError('conflict', `deposit ${id} is not held for review`, { reason: 'not_held' });
-      const gross = parseMinorUnits(held.amountMinor.toString(), USDT);
+      const gross = moneyFromMinor(held.amountMinor, USDT);
       if (!input.approve) {
         await ledger.submit([
           { type: 'void_pending', id: `${id}:reject`, code: 'deposit_rejected', pendingId: id },
@@ -153,7 +153,7 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
         return {
           userId: input.userId,
           status: 'held_for_review',
-          grossMinor: gross.minor.toString(),
+          grossMinor: minorText(gross),
           feeMinor: '0',
           netMinor: '0',
         };
@@ -167,9 +167,9 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
       return {
         userId: input.userId,
         status: 'credited',
-        grossMinor: gross.minor.toString(),
-        feeMinor: price.fee.minor.toString(),
-        netMinor: price.net.minor.toString(),
+        grossMinor: minorText(gross),
+        feeMinor: minorText(price.fee),
+        netMinor: minorText(price.net),
       };
     },
   };

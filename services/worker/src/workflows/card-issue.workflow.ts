@@ -1,4 +1,4 @@
-// One card issue: hold the issuance fee, create the card at the provider (the card id is the idempotency key, so a
+// One card issue: put the issuance fee pending, create the card at the provider (the card id is the idempotency key, so a
 // repeat returns the same card), then post the fee and open the card; a definite refusal voids the fee instead.
 import {
   condition,

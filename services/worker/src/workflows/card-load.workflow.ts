@@ -1,5 +1,5 @@
-// One card load: hold the USDT, fix the quote, load the card at the provider under the load's idempotency key, then
-// post (success) or void (definite refusal). An ambiguous outcome is never guessed: the workflow asks the provider by
+// One card load: fix the quote, put the USDT pending on the wallet, load the card at the provider under the load's
+// idempotency key, then post (success) or void (definite refusal). An ambiguous outcome is never guessed: the workflow asks the provider by
 // the key, repeats the load with the same key when the provider has none, and after a bounded number of rounds
 // stops in `needs_operator` until an operator tells it what the provider did. Never two loads, never money lost.
 import {
@@ -12,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import {
   cardLoadStateQuery,
+  recordedActivityTypes,
   resolveCardLoadSignal,
   type CardLoadResult,
   type CardLoadWorkflowInput,
@@ -69,15 +70,13 @@ export async function cardLoadWorkflow(input: CardLoadWorkflowInput): Promise<Ca
   setHandler(resolveCardLoadSignal, (value) => {
     resolution = value;
   });
-  const { holdCardLoad, postCardLoad, voidCardLoad, queueNotification } = patched(
-    'card-load-local-activities',
-  )
-    ? local
-    : remote;
+  const activities = patched('card-load-local-activities') ? local : remote;
+  const { postCardLoad, voidCardLoad, queueNotification } = activities;
+  const placeCardLoadPending = activities[recordedActivityTypes.placeCardLoadPending];
 
-  let held;
+  let pending;
   try {
-    held = await holdCardLoad(input);
+    pending = await placeCardLoadPending(input);
   } catch (error) {
     if (!isDefiniteRefusal(error)) throw error;
     state.status = 'rejected';
@@ -91,16 +90,16 @@ export async function cardLoadWorkflow(input: CardLoadWorkflowInput): Promise<Ca
     await postCardLoad({
       loadId: input.loadId,
       providerLoadToken: outcome.loaded,
-      spreadMinor: held.spreadMinor,
+      spreadMinor: pending.spreadMinor,
     });
     state.status = 'loaded';
     await queueNotification({
       id: `card-loaded:${input.loadId}`,
       userId: input.userId,
       kind: 'card_loaded',
-      data: { cardId: input.cardId, usdMinor: held.usdMinor },
+      data: { cardId: input.cardId, usdMinor: pending.usdMinor },
     });
-    return { status: 'loaded', usdMinor: held.usdMinor, providerLoadToken: outcome.loaded };
+    return { status: 'loaded', usdMinor: pending.usdMinor, providerLoadToken: outcome.loaded };
   }
 
   state.status = 'voiding';
