@@ -37,39 +37,54 @@ export interface StoredCardLoad {
   readonly quote: CardLoadQuote | null;
 }
 
+/** The stored quote, when the load has the whole of it (every load made since 0010). */
+function quoteOf(row: z.infer<typeof loadRow>, amount: Money): CardLoadQuote | null {
+  const {
+    rate,
+    amount_usd_minor: net,
+    gross_usd_minor: gross,
+    spread_usd_minor: spread,
+    fee_usd_minor: fee,
+    spread_basis_points: spreadBasisPoints,
+    quoted_at: quotedAt,
+    quote_config_version: configVersion,
+  } = row;
+  if (
+    rate === null ||
+    net === null ||
+    gross === null ||
+    spread === null ||
+    fee === null ||
+    spreadBasisPoints === null ||
+    quotedAt === null ||
+    configVersion === null
+  )
+    return null;
+  const usd = (minor: bigint) => moneyFromMinor(minor, USD);
+  return {
+    amount,
+    rate,
+    spreadBasisPoints: BigInt(spreadBasisPoints),
+    gross: usd(gross),
+    spread: usd(spread),
+    fee: usd(fee),
+    net: usd(net),
+    quotedAt: new Date(quotedAt),
+    configVersion,
+  };
+}
+
 function loadOf(row: z.infer<typeof loadRow>): StoredCardLoad {
   const amount = moneyFromMinor(row.amount_usdt_minor, USDT);
-  const usd = (minor: bigint) => moneyFromMinor(minor, USD);
-  const whole =
-    row.gross_usd_minor !== null &&
-    row.spread_usd_minor !== null &&
-    row.fee_usd_minor !== null &&
-    row.spread_basis_points !== null &&
-    row.quoted_at !== null &&
-    row.quote_config_version !== null &&
-    row.amount_usd_minor !== null &&
-    row.rate !== null;
   return {
     loadId: row.id,
     cardId: row.card_id,
     userId: row.user_id,
     amount,
     status: row.status,
-    net: row.amount_usd_minor === null ? null : usd(row.amount_usd_minor),
+    net: row.amount_usd_minor === null ? null : moneyFromMinor(row.amount_usd_minor, USD),
     rate: row.rate,
-    quote: whole
-      ? {
-          amount,
-          rate: row.rate!,
-          spreadBasisPoints: BigInt(row.spread_basis_points!),
-          gross: usd(row.gross_usd_minor!),
-          spread: usd(row.spread_usd_minor!),
-          fee: usd(row.fee_usd_minor!),
-          net: usd(row.amount_usd_minor!),
-          quotedAt: new Date(row.quoted_at!),
-          configVersion: row.quote_config_version!,
-        }
-      : null,
+    quote: quoteOf(row, amount),
   };
 }
 
