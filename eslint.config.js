@@ -96,6 +96,39 @@ export default tseslint.config(
     },
   },
   {
+    // The pure domain: no database, no Temporal, no queues, no Node I/O. Types of the ledger (transfer requests,
+    // account specs) may be imported; its runtime may not.
+    files: ['packages/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...['@cardgate/db', 'slonik', 'pg', 'bullmq', 'ioredis', '@cardgate/card-store'].map((name) => ({
+              name,
+              message: 'packages/domain is pure: do I/O in an adapter (activities, stores).',
+            })),
+            {
+              name: '@cardgate/ledger',
+              allowTypeImports: true,
+              message: 'packages/domain may use the ledger’s types, not its runtime.',
+            },
+            ...nodeBuiltins
+              .filter((name) => !allowedInWorkflows.has(name))
+              .map((name) => ({ name, message: 'packages/domain is pure: no Node I/O.' })),
+          ],
+          patterns: [
+            { group: ['@temporalio/*'], message: 'packages/domain is pure: no Temporal.' },
+            {
+              group: ['@cardgate/db/*', 'slonik/*', 'pg/*'],
+              message: 'packages/domain is pure: no database.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'test/**/*.ts', 'scripts/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

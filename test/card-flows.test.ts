@@ -8,10 +8,17 @@ import { z } from 'zod';
 import { sql } from '@cardgate/db';
 import { signWebhook } from '@cardgate/card-provider';
 import { recordHistoryIfAsked, useTestDatabase, uniqueSuffix } from '@cardgate/test-harness';
-import { cardIssueWorkflowId, cardLoadWorkflowId, cardTransactionWorkflowId } from '@cardgate/contracts';
+import {
+  cardIssueWorkflowId,
+  cardIssueWorkflowType,
+  cardLoadWorkflowId,
+  cardLoadWorkflowType,
+  cardTransactionWorkflowId,
+  retryCompensationSignal,
+  type CardIssueWorkflow,
+  type CardLoadWorkflow,
+} from '@cardgate/contracts';
 import { ApplicationFailure } from '@temporalio/common';
-import { cardLoadWorkflow } from '../services/worker/src/workflows/card-load.workflow.ts';
-import { cardIssueWorkflow } from '../services/worker/src/workflows/card-issue.workflow.ts';
 import { withCardStack, webhookSecret, type CardStack } from './card-stack.ts';
 
 const database = useTestDatabase({ maxPoolSize: 20 });
@@ -31,7 +38,7 @@ async function loadCard(stack: CardStack, input: { userId: string; cardId: strin
   const loadId = `test-${uniqueSuffix()}`;
   const [whole, fraction = ''] = input.usdt.split('.');
   const amountUsdtMinor = (BigInt(whole!) * 1_000_000n + BigInt(fraction.padEnd(6, '0'))).toString();
-  const handle = await stack.client.workflow.start(cardLoadWorkflow, {
+  const handle = await stack.client.workflow.start<CardLoadWorkflow>(cardLoadWorkflowType, {
     taskQueue: stack.taskQueue,
     workflowId: cardLoadWorkflowId(loadId),
     args: [{ loadId, userId: input.userId, cardId: input.cardId, amountUsdtMinor }],
@@ -319,7 +326,7 @@ describe('card flows on the real stack', () => {
           .toBe('compensation_failed');
         // The USDT is still held while the workflow waits: nothing was lost or released silently.
         expect(await stack.walletAvailable(userId)).toBe(8_000_000n);
-        await handle.signal('retryCompensation');
+        await handle.signal(retryCompensationSignal);
         expect(await handle.result()).toMatchObject({ status: 'failed' });
         await recordHistoryIfAsked(handle.workflowId, 'card-load-refused-compensation-retried');
         expect(await stack.walletAvailable(userId)).toBe(18_000_000n);
@@ -338,7 +345,7 @@ describe('card flows on the real stack', () => {
   it('card issue: voids the fee when the provider refuses, and refuses without a provider call when the wallet cannot pay', async () => {
     await withCardStack({ pool: database.pool, label: 'cards-issue' }, async (stack) => {
       const issue = (cardId: string, userId: string) =>
-        stack.client.workflow.execute(cardIssueWorkflow, {
+        stack.client.workflow.execute<CardIssueWorkflow>(cardIssueWorkflowType, {
           taskQueue: stack.taskQueue,
           workflowId: cardIssueWorkflowId(cardId),
           args: [{ cardId, userId, autoLoad: true }],

@@ -17,8 +17,8 @@ import {
   useTestDatabase,
 } from '@cardgate/test-harness';
 import { Client, Connection } from '@temporalio/client';
-import { cardLoadWorkflowId } from '@cardgate/contracts';
-import { chart } from '../services/worker/src/activities/chart.ts';
+import { cardLoadWorkflowId, cardLoadWorkflowType, type CardLoadWorkflow } from '@cardgate/contracts';
+import { chart } from '@cardgate/domain';
 import { fundWallet } from '../services/worker/src/testing.ts';
 import { webhookSecret } from './card-stack.ts';
 
@@ -85,7 +85,7 @@ describe('a worker process killed in the middle of a card load', () => {
       sandbox.sandbox.faults.set({ latencyMs: 1_500 });
       workers.push(await startWorkerProcess(taskQueue, sandbox.url));
       const loadId = `crash-${uniqueSuffix()}`;
-      const handle = await client.workflow.start('cardLoadWorkflow', {
+      const handle = await client.workflow.start<CardLoadWorkflow>(cardLoadWorkflowType, {
         taskQueue,
         workflowId: cardLoadWorkflowId(loadId),
         args: [{ loadId, userId, cardId, amountUsdtMinor: '20000000' }],

@@ -7,13 +7,18 @@ import type { DatabasePool } from '@cardgate/db';
 import { createHttpCardProvider, type CardProvider } from '@cardgate/card-provider';
 import { startCardSandbox } from '@cardgate/card-sandbox';
 import { serveApp } from '@cardgate/health';
-import { cardIssueWorkflowId } from '@cardgate/contracts';
+import {
+  cardIssueWorkflowId,
+  cardIssueWorkflowType,
+  type CardIssueResult,
+  type CardIssueWorkflow,
+} from '@cardgate/contracts';
 import { testLogger } from '@cardgate/test-harness';
 import { createApp } from '../services/api/src/app.ts';
 import { createCardEventDispatcher } from '../services/api/src/card-events/event-dispatcher.ts';
 import { createCardEventStore } from '../services/api/src/card-events/event-store.ts';
 import { createTemporalCardEventHandOver } from '../services/api/src/card-events/temporal-hand-over.ts';
-import { chart } from '../services/worker/src/activities/chart.ts';
+import { chart } from '@cardgate/domain';
 import {
   fundWallet,
   walletAvailable,
@@ -21,10 +26,6 @@ import {
   type TestWorkerContext,
   type TestWorkerOptions,
 } from '../services/worker/src/testing.ts';
-import {
-  cardIssueWorkflow,
-  type CardIssueResult,
-} from '../services/worker/src/workflows/card-issue.workflow.ts';
 
 export const sandboxApiKey = 'test-sandbox-key';
 export const webhookSecret = 'whsec_dGVzdC13ZWJob29rLXNlY3JldC0xMjM0NTY3ODkw';
@@ -100,7 +101,7 @@ export async function withCardStack<T>(
         fundWallet: (userId, usdt) => fundWallet(ledger, userId, usdt),
         async issueCard(userId, issueOptions = {}) {
           const cardId = `crd_${randomUUID().replaceAll('-', '')}`;
-          const result = await worker.client.workflow.execute(cardIssueWorkflow, {
+          const result = await worker.client.workflow.execute<CardIssueWorkflow>(cardIssueWorkflowType, {
             taskQueue: worker.taskQueue,
             workflowId: cardIssueWorkflowId(cardId),
             args: [{ cardId, userId, autoLoad: issueOptions.autoLoad ?? false }],

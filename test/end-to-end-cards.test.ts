@@ -8,7 +8,7 @@ import { accountExtendedPublicKey, createTronNodeClient } from '@cardgate/tron';
 import { createDepositAddressService } from '@cardgate/deposit-addresses';
 import { mainnetUsdtContract, startDevnet, type RunningDevnet } from '@cardgate/tron-devnet';
 import { recordHistoryIfAsked, useTestDatabase, uniqueSuffix } from '@cardgate/test-harness';
-import { depositWorkflowId } from '@cardgate/contracts';
+import { depositWorkflowId, type DepositWorkflowResult } from '@cardgate/contracts';
 import { AddressBook } from '../services/watcher/src/address-book.ts';
 import { createDepositAddressSource } from '../services/watcher/src/address-book-store.ts';
 import { createDepositStore } from '../services/watcher/src/deposit-store.ts';
@@ -16,7 +16,6 @@ import { createFollower } from '../services/watcher/src/follower.ts';
 import { createOutboxDispatcher } from '../services/watcher/src/outbox-dispatcher.ts';
 import { createTemporalHandOver } from '../services/watcher/src/temporal-hand-over.ts';
 import { createTronChainSource } from '../services/watcher/src/tron-chain-source.ts';
-import type { DepositWorkflowResult } from '../services/worker/src/workflows/deposit.workflow.ts';
 import { withCardStack } from './card-stack.ts';
 
 const database = useTestDatabase({ maxPoolSize: 20 });

@@ -3,7 +3,12 @@
 // the user's next deposits continue into this card. Prints the workflow's outcome.
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { cardIssueWorkflowId, cardIssueWorkflowType } from '@cardgate/contracts';
+import {
+  cardIssueWorkflowId,
+  cardIssueWorkflowType,
+  type CardIssueWorkflow,
+  type CardIssueWorkflowInput,
+} from '@cardgate/contracts';
 
 const userId = process.argv[2];
 if (!userId) {
@@ -14,10 +19,12 @@ const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDR
 try {
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
   const cardId = `crd_${randomUUID().replaceAll('-', '')}`;
-  const result: unknown = await client.workflow.execute(cardIssueWorkflowType, {
+  // Started by type name with the contract's argument and result types: the script never imports the worker.
+  const input: CardIssueWorkflowInput = { cardId, userId, autoLoad: true };
+  const result = await client.workflow.execute<CardIssueWorkflow>(cardIssueWorkflowType, {
     taskQueue: process.env.TEMPORAL_TASK_QUEUE ?? 'cardgate',
     workflowId: cardIssueWorkflowId(cardId),
-    args: [{ cardId, userId, autoLoad: true }],
+    args: [input],
     workflowExecutionTimeout: '2 minutes',
   });
   process.stdout.write(`${JSON.stringify(result)}\n`);

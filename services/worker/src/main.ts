@@ -11,7 +11,7 @@ import { createHealthRoutes, serveApp } from '@cardgate/health';
 import { createActivities } from './activities/index.ts';
 import { createWorker } from './worker.ts';
 import { moneySettingsFrom, workerEnvironment } from './env.ts';
-import { notificationQueueName } from './activities/notifications.ts';
+import { notificationQueueName } from '@cardgate/contracts';
 
 const environment = loadEnvOrExit(workerEnvironment);
 const logger = createLogger({ service: 'worker', level: environment.LOG_LEVEL });

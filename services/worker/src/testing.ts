@@ -15,8 +15,8 @@ import { parseMoney, USDT } from '@cardgate/money';
 import type { CardProvider } from '@cardgate/card-provider';
 import { harnessContext, testLogger, testRedisPrefix, testTaskQueue } from '@cardgate/test-harness';
 import { createActivities, type Activities, type MoneySettings } from './activities/index.ts';
-import { notificationQueueName } from './activities/notifications.ts';
-import { chart } from './activities/chart.ts';
+import { notificationQueueName } from '@cardgate/contracts';
+import { chart } from '@cardgate/domain';
 import { createWorker } from './worker.ts';
 
 export interface TestWorkerContext {

@@ -12,7 +12,7 @@ import type { Ledger } from '@cardgate/ledger';
 import { ensureTemporalTestServer } from '@cardgate/local-stack';
 import { harnessContext, testLogger, testRedisPrefix, testTaskQueue } from '@cardgate/test-harness';
 import { createActivities } from './activities/index.ts';
-import { notificationQueueName } from './activities/notifications.ts';
+import { notificationQueueName } from '@cardgate/contracts';
 import { testMoneySettings, unconfiguredProvider } from './testing.ts';
 import { workflowsPath } from './worker.ts';
 

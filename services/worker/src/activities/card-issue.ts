@@ -1,17 +1,18 @@
-// The card issue flow's activities: hold the issuance fee on the wallet, create the card at the provider with the
+// The card issue flow's activities: put the issuance fee pending on the wallet, create the card at the provider with the
 // card's own id as idempotency key, then post the fee and open the card's ledger account, or void the fee when the
 // provider definitely refused.
-import { sql, type DatabasePool } from '@cardgate/db';
+import type { CardStore } from '@cardgate/card-store';
 import { AppError } from '@cardgate/errors';
 import type { CardProvider } from '@cardgate/card-provider';
 import type { Ledger } from '@cardgate/ledger';
 import type { Logger } from '@cardgate/config';
 import type { Money } from '@cardgate/money';
-import { z } from 'zod';
-import { chart, type AccountResolver } from './chart.ts';
+import { minorText, type CardIssueWorkflowInput } from '@cardgate/contracts';
+import { chart } from '@cardgate/domain';
+import type { AccountResolver } from './accounts.ts';
 
 export interface CardIssueActivityDependencies {
-  readonly pool: DatabasePool;
+  readonly store: CardStore;
   readonly ledger: Ledger;
   readonly accountIds: AccountResolver;
   readonly provider: CardProvider;
@@ -19,29 +20,18 @@ export interface CardIssueActivityDependencies {
   readonly logger: Logger;
 }
 
-export interface CardIssueInput {
-  readonly cardId: string;
-  readonly userId: string;
-  readonly autoLoad: boolean;
-}
+export type CardIssueInput = CardIssueWorkflowInput;
 
-const cardRow = z.object({ user_id: z.string(), state: z.string(), provider_token: z.string().nullable() });
-const noRows = z.object({});
 const feeId = (cardId: string): string => `card:${cardId}:fee`;
 
 export function createCardIssueActivities(dependencies: CardIssueActivityDependencies) {
-  const { pool, ledger, accountIds, provider, issueFee, logger } = dependencies;
+  const { store, ledger, accountIds, provider, issueFee, logger } = dependencies;
 
   return {
-    /** Records the card as issuing and holds the fee. Refused (non-retryable) when the wallet cannot pay it. */
+    /** Records the card as issuing and puts the fee pending. Refused (non-retryable) when the wallet cannot pay it. */
     async beginCardIssue(input: CardIssueInput): Promise<{ feeMinor: string }> {
-      await pool.query(sql.type(noRows)`
-        insert into card (id, user_id, auto_load) values (${input.cardId}, ${input.userId}, false)
-        on conflict (id) do nothing`);
-      const row = await pool.one(
-        sql.type(cardRow)`select user_id, state, provider_token from card where id = ${input.cardId}`,
-      );
-      if (row.user_id !== input.userId)
+      const card = await store.cards.beginIssue({ cardId: input.cardId, userId: input.userId });
+      if (card.userId !== input.userId)
         throw new AppError('conflict', `card ${input.cardId} belongs to another user`, {
           reason: 'card_id_taken',
         });
@@ -51,13 +41,13 @@ export function createCardIssueActivities(dependencies: CardIssueActivityDepende
           type: 'pending',
           id: feeId(input.cardId),
           code: 'card_issue_fee',
-          debitAccountId: wallet!,
-          creditAccountId: fees!,
+          debitAccountId: wallet,
+          creditAccountId: fees,
           amount: issueFee,
           metadata: { cardId: input.cardId },
         });
       }
-      return { feeMinor: issueFee.minor.toString() };
+      return { feeMinor: minorText(issueFee) };
     },
 
     /** Creates the card at the provider; repeating it (same key) returns the same card. */
@@ -71,14 +61,12 @@ export function createCardIssueActivities(dependencies: CardIssueActivityDepende
     /** Opens the card's ledger account, marks it open, posts the fee. */
     async completeCardIssue(input: CardIssueInput & { providerToken: string }): Promise<void> {
       const [account] = await accountIds([chart.card(input.cardId, input.userId)]);
-      await pool.transaction(async (connection) => {
-        if (input.autoLoad)
-          await connection.query(sql.type(noRows)`
-            update card set auto_load = false where user_id = ${input.userId} and auto_load and id <> ${input.cardId}`);
-        await connection.query(sql.type(noRows)`
-          update card set state = 'OPEN', provider_token = ${input.providerToken}, ledger_account_id = ${account!},
-            auto_load = ${input.autoLoad}, issued_at = coalesce(issued_at, now())
-          where id = ${input.cardId} and state in ('issuing', 'OPEN')`);
+      await store.cards.open({
+        cardId: input.cardId,
+        userId: input.userId,
+        providerToken: input.providerToken,
+        ledgerAccountId: account,
+        autoLoad: input.autoLoad,
       });
       if (issueFee.minor > 0n)
         await ledger.transfer({
@@ -90,11 +78,11 @@ export function createCardIssueActivities(dependencies: CardIssueActivityDepende
       logger.info({ cardId: input.cardId, userId: input.userId }, 'card issued');
     },
 
-    /** The provider refused: the fee hold is released and the card marked failed. */
+    /** The provider refused: the pending fee is voided and the card marked failed. */
     async failCardIssue(input: { cardId: string; reason: string }): Promise<void> {
       if (issueFee.minor > 0n) {
-        const hold = await ledger.transferById(feeId(input.cardId));
-        if (hold)
+        const pending = await ledger.transferById(feeId(input.cardId));
+        if (pending)
           await ledger.transfer({
             type: 'void_pending',
             id: `${feeId(input.cardId)}:void`,
@@ -102,9 +90,7 @@ export function createCardIssueActivities(dependencies: CardIssueActivityDepende
             pendingId: feeId(input.cardId),
           });
       }
-      await pool.query(
-        sql.type(noRows)`update card set state = 'failed' where id = ${input.cardId} and state = 'issuing'`,
-      );
+      await store.cards.markFailed(input.cardId);
       logger.warn({ cardId: input.cardId, reason: input.reason }, 'card issue failed');
     },
   };

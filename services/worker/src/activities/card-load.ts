@@ -1,128 +1,132 @@
-// The card load flow's activities. The USDT amount is held on the wallet first; the USD amount is fixed by a quote
-// at that moment and stored with the load; the provider is called with the load's own idempotency key; the hold is
-// posted (with the USD legs and the FX spread) when the provider confirms, or voided when it definitely refused.
-import { sql, type DatabasePool } from '@cardgate/db';
-import { AppError } from '@cardgate/errors';
+// The card load flow's activities. The load is made with its whole quote (rate, spread, fee, gross and net, time,
+// config version), stored with it; the USDT is a pending debit of the wallet; the provider is called with the load's
+// own idempotency key; the pending debit is posted with the USD legs and the FX spread of the stored quote when the
+// provider confirms, or voided when it definitely refused. The transfers are planned by @cardgate/domain.
 import type { CardProvider } from '@cardgate/card-provider';
-import type { Ledger, TransferRequest } from '@cardgate/ledger';
+import type { CardStore, StoredCardLoad } from '@cardgate/card-store';
 import type { Logger } from '@cardgate/config';
-import { moneyFromMinor, parseMinorUnits, USD, USDT } from '@cardgate/money';
-import { z } from 'zod';
-import { quoteUsdtToUsd } from '../domain/fx-quote.ts';
-import { chart, type AccountResolver } from './chart.ts';
+import {
+  cardLoadInputSchema,
+  minorText,
+  moneyOfMinorText,
+  recordedActivityTypes,
+  type CardLoadWorkflowInput,
+} from '@cardgate/contracts';
+import {
+  cardLoadPendingTransferId,
+  chart,
+  planCardLoadPending,
+  planCardLoadPost,
+  planCardLoadVoid,
+  quoteCardLoad,
+  quoteUsdtToUsd,
+  type FxSettings,
+} from '@cardgate/domain';
+import { AppError } from '@cardgate/errors';
+import type { Ledger } from '@cardgate/ledger';
+import { moneyFromMinor, subtract, USD, type Money } from '@cardgate/money';
+import type { AccountResolver } from './accounts.ts';
 
 export interface CardLoadActivityDependencies {
-  readonly pool: DatabasePool;
+  readonly store: CardStore;
   readonly ledger: Ledger;
   readonly accountIds: AccountResolver;
   readonly provider: CardProvider;
-  readonly fx: { readonly usdtUsdRate: string; readonly spreadBasisPoints: bigint };
+  readonly fx: FxSettings;
   readonly logger: Logger;
+  /** The clock a quote is timed by (tests pass their own). */
+  readonly now?: () => Date;
 }
 
-export interface CardLoadInput {
-  readonly loadId: string;
-  readonly userId: string;
-  readonly cardId: string;
-  readonly amountUsdtMinor: string;
-}
-
-export interface HeldLoad {
+/** What the pending step answers the workflow: the stored quote's net, spread and rate (wire names, recorded). */
+export interface PendingLoad {
   readonly usdMinor: string;
   readonly spreadMinor: string;
   readonly rate: string;
 }
 
-const loadRow = z.object({
-  card_id: z.string(),
-  user_id: z.string(),
-  amount_usdt_minor: z.bigint(),
-  amount_usd_minor: z.bigint().nullable(),
-  rate: z.string().nullable(),
-  status: z.string(),
-});
-const cardRow = z.object({ provider_token: z.string().nullable(), user_id: z.string(), state: z.string() });
-const noRows = z.object({});
-
-const holdId = (loadId: string): string => `load:${loadId}`;
 /** The provider idempotency key of a load: the load's id, so every attempt at one load carries the same key. */
 export const providerLoadKey = (loadId: string): string => `load:${loadId}`;
 
-export function createCardLoadActivities(dependencies: CardLoadActivityDependencies) {
-  const { pool, ledger, accountIds, provider, fx, logger } = dependencies;
+/** The net USD a load puts on the card: every load stored it, also those made before quotes were stored whole. */
+function netOf(load: StoredCardLoad) {
+  if (!load.net)
+    throw new AppError('conflict', `card load ${load.loadId} has no quote`, { reason: 'load_unquoted' });
+  return load.net;
+}
 
-  async function loadOf(loadId: string) {
-    const row = await pool.maybeOne(sql.type(loadRow)`
-      select card_id, user_id, amount_usdt_minor, amount_usd_minor, rate, status from card_load where id = ${loadId}`);
-    if (!row)
-      throw new AppError('not_found', `card load ${loadId} does not exist`, { reason: 'load_not_found' });
-    return row;
+/**
+ * The stored quote's spread. A load made before quotes were stored whole kept only its rate and net: its spread is
+ * what its rate's gross leaves above the net, as it was computed then.
+ */
+function spreadOf(load: StoredCardLoad, net: Money): Money {
+  if (load.quote) return load.quote.spread;
+  if (!load.rate)
+    throw new AppError('conflict', `card load ${load.loadId} has no rate`, { reason: 'load_unquoted' });
+  const gross = quoteUsdtToUsd(load.amount, load.rate, 0n).gross;
+  return gross.minor > net.minor ? subtract(gross, net) : moneyFromMinor(0n, USD);
+}
+
+export function createCardLoadActivities(dependencies: CardLoadActivityDependencies) {
+  const { store, ledger, accountIds, provider, fx, logger } = dependencies;
+  const now = dependencies.now ?? (() => new Date());
+
+  async function issuedCard(cardId: string) {
+    const card = await store.cards.byId(cardId);
+    if (!card?.providerToken)
+      throw new AppError('rule_violation', `card ${cardId} is not issued`, { reason: 'card_not_issued' });
+    return { ...card, providerToken: card.providerToken };
   }
 
-  async function cardOf(cardId: string) {
-    const card = await pool.maybeOne(
-      sql.type(cardRow)`select provider_token, user_id, state from card where id = ${cardId}`,
+  /** Makes the load with its quote and puts the USDT pending on the wallet. Refused (non-retryable) on insufficient funds. */
+  async function placeCardLoadPending(wire: CardLoadWorkflowInput): Promise<PendingLoad> {
+    const input = cardLoadInputSchema.parse(wire);
+    const card = await issuedCard(input.cardId);
+    if (card.userId !== input.userId)
+      throw new AppError('forbidden', `card ${input.cardId} is not the user's`, {
+        reason: 'not_card_owner',
+      });
+    const quote = quoteCardLoad(input.amountUsdtMinor, fx, now());
+    if (quote.net.minor <= 0n)
+      throw new AppError('rule_violation', 'the amount is too small to load', {
+        reason: 'amount_too_small',
+      });
+    // The first quote is the one that counts: a retry reads the stored one back instead of quoting again.
+    const stored = await store.loads.create({
+      loadId: input.loadId,
+      cardId: input.cardId,
+      userId: input.userId,
+      quote,
+    });
+    const [wallet, fxPositionUsdt] = await accountIds([chart.wallet(input.userId), chart.fxPositionUsdt]);
+    await ledger.transfer(
+      planCardLoadPending({
+        loadId: input.loadId,
+        cardId: input.cardId,
+        quote: stored,
+        accounts: { wallet, fxPositionUsdt },
+      }),
     );
-    if (!card?.provider_token)
-      throw new AppError('rule_violation', `card ${cardId} is not issued`, { reason: 'card_not_issued' });
-    return { ...card, providerToken: card.provider_token };
+    const net = netOf(stored);
+    return {
+      usdMinor: minorText(net),
+      spreadMinor: minorText(spreadOf(stored, net)),
+      rate: stored.rate ?? quote.rate,
+    };
   }
 
   return {
-    /** Holds the USDT on the wallet and fixes the quote. Refused (non-retryable) on insufficient funds. */
-    async holdCardLoad(input: CardLoadInput): Promise<HeldLoad> {
-      const amount = parseMinorUnits(input.amountUsdtMinor, USDT);
-      const card = await cardOf(input.cardId);
-      if (card.user_id !== input.userId)
-        throw new AppError('forbidden', `card ${input.cardId} is not the user's`, {
-          reason: 'not_card_owner',
-        });
-      const quote = quoteUsdtToUsd(amount, fx.usdtUsdRate, fx.spreadBasisPoints);
-      if (quote.net.minor <= 0n)
-        throw new AppError('rule_violation', 'the amount is too small to load', {
-          reason: 'amount_too_small',
-        });
-      // The first quote is the one that counts: a retry reads it back instead of quoting again.
-      await pool.query(sql.type(noRows)`
-        insert into card_load (id, card_id, user_id, amount_usdt_minor, amount_usd_minor, rate, status)
-        values (${input.loadId}, ${input.cardId}, ${input.userId}, ${amount.minor}, ${quote.net.minor}, ${quote.rate}, 'holding')
-        on conflict (id) do nothing`);
-      const stored = await loadOf(input.loadId);
-      if (stored.amount_usdt_minor !== amount.minor || stored.card_id !== input.cardId)
-        throw new AppError('conflict', `card load ${input.loadId} exists with other fields`, {
-          reason: 'load_id_taken',
-        });
-      const [wallet, position] = await accountIds([chart.wallet(input.userId), chart.fxPositionUsdt]);
-      await ledger.transfer({
-        type: 'pending',
-        id: holdId(input.loadId),
-        code: 'card_load',
-        debitAccountId: wallet!,
-        creditAccountId: position!,
-        amount,
-        metadata: { loadId: input.loadId, cardId: input.cardId },
-      });
-      const net = stored.amount_usd_minor!;
-      const gross = quoteUsdtToUsd(amount, stored.rate!, fx.spreadBasisPoints).gross.minor;
-      return {
-        usdMinor: net.toString(),
-        spreadMinor: (gross > net ? gross - net : 0n).toString(),
-        rate: stored.rate!,
-      };
-    },
+    // Registered under its recorded activity type (recorded-names.ts in the contracts).
+    [recordedActivityTypes.placeCardLoadPending]: placeCardLoadPending,
 
     /** Loads the card at the provider with the load's key; a repeat with the same key never loads twice. */
     async loadAtProvider(input: { loadId: string }): Promise<{ providerLoadToken: string }> {
-      const load = await loadOf(input.loadId);
-      const card = await cardOf(load.card_id);
-      await pool.query(
-        sql.type(
-          noRows,
-        )`update card_load set status = 'loading' where id = ${input.loadId} and status = 'holding'`,
-      );
+      const load = await store.loads.byId(input.loadId);
+      const card = await issuedCard(load.cardId);
+      await store.loads.markLoading(input.loadId);
       const result = await provider.loadCard({
         cardToken: card.providerToken,
-        amount: moneyFromMinor(load.amount_usd_minor!, USD),
+        amount: netOf(load),
         idempotencyKey: providerLoadKey(input.loadId),
       });
       return { providerLoadToken: result.token };
@@ -134,76 +138,50 @@ export function createCardLoadActivities(dependencies: CardLoadActivityDependenc
       return found ? { providerLoadToken: found.token } : null;
     },
 
-    /** The provider loaded the card: post the USDT hold and put the USD on the card, the spread to revenue. */
+    /**
+     * The provider loaded the card: post the USDT and put the USD on the card, the spread to revenue, all as the
+     * stored quote says. `spreadMinor` (the pending step's recorded answer) is read only for a load made before
+     * quotes were stored whole.
+     */
     async postCardLoad(input: {
       loadId: string;
       providerLoadToken: string;
-      spreadMinor: string;
+      spreadMinor?: string;
     }): Promise<void> {
-      const load = await loadOf(input.loadId);
-      const [card, position, spreadAccount] = await accountIds([
-        chart.card(load.card_id, load.user_id),
+      const load = await store.loads.byId(input.loadId);
+      const quote = load.quote ?? {
+        net: netOf(load),
+        spread: moneyOfMinorText(input.spreadMinor ?? '0', USD),
+        fee: moneyOfMinorText('0', USD),
+      };
+      const [card, fxPositionUsd, fxSpread] = await accountIds([
+        chart.card(load.cardId, load.userId),
         chart.fxPositionUsd,
         chart.fxSpread,
       ]);
-      const spread = BigInt(input.spreadMinor);
-      const transfers: TransferRequest[] = [
-        {
-          type: 'post_pending',
-          id: `${holdId(input.loadId)}:post`,
-          code: 'card_load',
-          pendingId: holdId(input.loadId),
-        },
-        {
-          type: 'posted',
-          id: `${holdId(input.loadId)}:usd`,
-          code: 'card_load',
-          debitAccountId: position!,
-          creditAccountId: card!,
-          amount: moneyFromMinor(load.amount_usd_minor!, USD),
-          metadata: { loadId: input.loadId, providerLoadToken: input.providerLoadToken },
-        },
-        ...(spread > 0n
-          ? [
-              {
-                type: 'posted',
-                id: `${holdId(input.loadId)}:spread`,
-                code: 'fx_spread',
-                debitAccountId: position!,
-                creditAccountId: spreadAccount!,
-                amount: moneyFromMinor(spread, USD),
-              } satisfies TransferRequest,
-            ]
-          : []),
-      ];
-      await ledger.submit(transfers);
-      await pool.query(sql.type(noRows)`
-        update card_load set status = 'loaded', provider_load_token = ${input.providerLoadToken},
-          loaded_at = coalesce(loaded_at, now())
-        where id = ${input.loadId} and status <> 'loaded'`);
-      logger.info({ loadId: input.loadId, cardId: load.card_id }, 'card loaded');
+      await ledger.submit(
+        planCardLoadPost({
+          loadId: input.loadId,
+          providerLoadToken: input.providerLoadToken,
+          quote,
+          accounts: { card, fxPositionUsd, fxSpread },
+        }),
+      );
+      await store.loads.markLoaded(input.loadId, input.providerLoadToken);
+      logger.info({ loadId: input.loadId, cardId: load.cardId }, 'card loaded');
     },
 
-    /** The provider definitely did not load the card: release the USDT hold. */
+    /** The provider definitely did not load the card: void the USDT pending debit. */
     async voidCardLoad(input: { loadId: string; reason: string }): Promise<void> {
-      const hold = await ledger.transferById(holdId(input.loadId));
-      if (hold)
-        await ledger.transfer({
-          type: 'void_pending',
-          id: `${holdId(input.loadId)}:void`,
-          code: 'card_load',
-          pendingId: holdId(input.loadId),
-        });
-      await pool.query(sql.type(noRows)`
-        update card_load set status = 'failed', failure_reason = ${input.reason.slice(0, 200)}
-        where id = ${input.loadId} and status <> 'loaded'`);
+      const pending = await ledger.transferById(cardLoadPendingTransferId(input.loadId));
+      if (pending) await ledger.transfer(planCardLoadVoid(input.loadId));
+      await store.loads.markFailed(input.loadId, input.reason);
       logger.warn({ loadId: input.loadId, reason: input.reason }, 'card load voided');
     },
 
     /** The card a deposit continues into, when its owner set auto-load. */
     async findAutoLoadCard(input: { userId: string }): Promise<{ cardId: string } | null> {
-      const cardId = await pool.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
-        select id from card where user_id = ${input.userId} and auto_load and state = 'OPEN'`);
+      const cardId = await store.cards.autoLoadCardOf(input.userId);
       return cardId === null ? null : { cardId };
     },
   };

@@ -5,10 +5,11 @@ import type { DatabasePool } from '@cardgate/db';
 import { createDepositAddressStore } from '@cardgate/deposit-addresses';
 import { AppError } from '@cardgate/errors';
 import type { Ledger, Metadata, TransferRequest } from '@cardgate/ledger';
-import { parseMinorUnits, USDT, type Money } from '@cardgate/money';
+import { formatMoney, moneyFromMinor, parseMinorUnits, USDT, type Money } from '@cardgate/money';
 import type { Logger } from '@cardgate/config';
-import { priceDeposit, type DepositPricing } from '../domain/deposit-pricing.ts';
-import { chart, type AccountResolver } from './chart.ts';
+import { minorText, type DepositCredit } from '@cardgate/contracts';
+import { chart, priceDeposit, type DepositPricing } from '@cardgate/domain';
+import type { AccountResolver } from './accounts.ts';
 
 export interface DepositActivityDependencies {
   readonly pool: DatabasePool;
@@ -26,13 +27,7 @@ export interface CreditDepositInput {
   readonly amountMinor: string;
 }
 
-export interface DepositCredit {
-  readonly userId: string;
-  readonly status: 'credited' | 'held_for_review';
-  readonly grossMinor: string;
-  readonly feeMinor: string;
-  readonly netMinor: string;
-}
+export type { DepositCredit };
 
 export const depositTransferId = (txId: string, logIndex: number): string => `deposit:${txId}:${logIndex}`;
 
@@ -93,8 +88,8 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
               type: 'pending',
               id,
               code: 'deposit_review',
-              debitAccountId: treasury!,
-              creditAccountId: wallet!,
+              debitAccountId: treasury,
+              creditAccountId: wallet,
               amount: gross,
               metadata,
             },
@@ -104,12 +99,12 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
               type: 'posted',
               id,
               code: 'deposit',
-              debitAccountId: treasury!,
-              creditAccountId: wallet!,
+              debitAccountId: treasury,
+              creditAccountId: wallet,
               amount: gross,
               metadata,
             },
-            ...feeTransfers(id, wallet!, fees!, price.fee, metadata),
+            ...feeTransfers(id, wallet, fees, price.fee, metadata),
           ];
       const results = await ledger.submit(transfers);
       logger.info(
@@ -119,15 +114,20 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
           userId,
           status: results[0]?.status,
           heldForReview: price.heldForReview,
+          // Decimal USDT, as an operator reads them; a held deposit is charged its fee only when released.
+          amount: formatMoney(gross),
+          fee: formatMoney(price.heldForReview ? moneyFromMinor(0n, USDT) : price.fee),
+          net: formatMoney(price.heldForReview ? gross : price.net),
+          asset: USDT.code,
         },
         'deposit credited',
       );
       return {
         userId,
         status: price.heldForReview ? 'held_for_review' : 'credited',
-        grossMinor: gross.minor.toString(),
-        feeMinor: (price.heldForReview ? 0n : price.fee.minor).toString(),
-        netMinor: (price.heldForReview ? gross.minor : price.net.minor).toString(),
+        grossMinor: minorText(gross),
+        feeMinor: price.heldForReview ? '0' : minorText(price.fee),
+        netMinor: minorText(price.heldForReview ? gross : price.net),
       };
     },
 
@@ -142,7 +142,7 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
       const held = await ledger.transferById(id);
       if (!held || held.kind !== 'pending')
         throw new AppError('conflict', `deposit ${id} is not held for review`, { reason: 'not_held' });
-      const gross = parseMinorUnits(held.amountMinor.toString(), USDT);
+      const gross = moneyFromMinor(held.amountMinor, USDT);
       if (!input.approve) {
         await ledger.submit([
           { type: 'void_pending', id: `${id}:reject`, code: 'deposit_rejected', pendingId: id },
@@ -150,7 +150,7 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
         return {
           userId: input.userId,
           status: 'held_for_review',
-          grossMinor: gross.minor.toString(),
+          grossMinor: minorText(gross),
           feeMinor: '0',
           netMinor: '0',
         };
@@ -159,14 +159,14 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
       const [wallet, fees] = await accountIds([chart.wallet(input.userId), chart.depositFees]);
       await ledger.submit([
         { type: 'post_pending', id: `${id}:release`, code: 'deposit_released', pendingId: id },
-        ...feeTransfers(id, wallet!, fees!, price.fee),
+        ...feeTransfers(id, wallet, fees, price.fee),
       ]);
       return {
         userId: input.userId,
         status: 'credited',
-        grossMinor: gross.minor.toString(),
-        feeMinor: price.fee.minor.toString(),
-        netMinor: price.net.minor.toString(),
+        grossMinor: minorText(gross),
+        feeMinor: minorText(price.fee),
+        netMinor: minorText(price.net),
       };
     },
   };

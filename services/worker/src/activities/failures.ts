@@ -3,21 +3,21 @@
 // provider failures are retried (with the same idempotency key, which makes a repeat safe).
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { isAppError } from '@cardgate/errors';
-import { CardProviderError, providerFailureTypes } from '@cardgate/card-provider';
+import { CardProviderError, type ProviderFailureKind } from '@cardgate/card-provider';
+import { failureTypes, type FailureType } from '@cardgate/contracts';
 
-export const failureTypes = {
-  ...providerFailureTypes,
-  /** The ledger refused (insufficient funds, closed account, conflicting id): a definite business outcome. */
-  ledgerRefused: 'LedgerRefused',
-  /** Input or state that cannot become valid by retrying. */
-  invalid: 'InvalidRequest',
-} as const;
+/** The failure type (defined once, in the contracts) of each kind of card provider failure. */
+const providerFailureType: Record<ProviderFailureKind, FailureType> = {
+  retryable: failureTypes.providerRetryable,
+  not_retryable: failureTypes.providerRefused,
+  ambiguous: failureTypes.providerAmbiguous,
+};
 
 export function toActivityFailure(error: unknown): unknown {
   if (error instanceof ApplicationFailure) return error;
   if (error instanceof CardProviderError)
     return ApplicationFailure.create({
-      type: providerFailureTypes[error.kind],
+      type: providerFailureType[error.kind],
       message: error.message,
       nonRetryable: error.kind === 'not_retryable',
       details: [{ reason: error.reason, status: error.status }],

@@ -7,11 +7,12 @@ import type { Ledger } from '@cardgate/ledger';
 import type { Money } from '@cardgate/money';
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
-import type { DepositPricing } from '../domain/deposit-pricing.ts';
+import { createCardStore } from '@cardgate/card-store';
+import type { DepositPricing, FxSettings } from '@cardgate/domain';
 import { createCardIssueActivities } from './card-issue.ts';
 import { createCardLoadActivities } from './card-load.ts';
 import { createCardTransactionActivities } from './card-transaction.ts';
-import { createAccountResolver } from './chart.ts';
+import { createAccountResolver } from './accounts.ts';
 import { createDepositActivities } from './deposit.ts';
 import { mapFailures } from './failures.ts';
 import { createNotificationActivities } from './notifications.ts';
@@ -19,7 +20,7 @@ import { createNotificationActivities } from './notifications.ts';
 export interface MoneySettings {
   readonly deposit: DepositPricing;
   readonly cardIssueFee: Money;
-  readonly fx: { readonly usdtUsdRate: string; readonly spreadBasisPoints: bigint };
+  readonly fx: FxSettings;
 }
 
 export interface ActivityDependencies {
@@ -43,6 +44,7 @@ export interface DepositReceipt {
 export function createActivities(dependencies: ActivityDependencies) {
   const { pool, logger, ledger, provider, money } = dependencies;
   const accountIds = createAccountResolver(ledger);
+  const store = createCardStore(pool);
   return mapFailures({
     /** Upserts the service's heartbeat row and returns the stored time as ISO text. */
     async recordHeartbeat(service: string): Promise<string> {
@@ -65,15 +67,15 @@ export function createActivities(dependencies: ActivityDependencies) {
 
     ...createDepositActivities({ pool, ledger, accountIds, pricing: money.deposit, logger }),
     ...createCardIssueActivities({
-      pool,
+      store,
       ledger,
       accountIds,
       provider,
       issueFee: money.cardIssueFee,
       logger,
     }),
-    ...createCardLoadActivities({ pool, ledger, accountIds, provider, fx: money.fx, logger }),
-    ...createCardTransactionActivities({ pool, ledger, accountIds, logger }),
+    ...createCardLoadActivities({ store, ledger, accountIds, provider, fx: money.fx, logger }),
+    ...createCardTransactionActivities({ store, ledger, accountIds, logger }),
     ...createNotificationActivities({ queue: dependencies.notifications }),
   });
 }

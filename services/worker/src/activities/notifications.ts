@@ -1,16 +1,7 @@
 // Queues user notifications (sent by the Telegram bot's worker, a later issue) on a BullMQ queue in Redis. The job id
 // is the notification's business id, so a repeated activity queues one job; a lost notification loses no money.
 import type { Queue } from 'bullmq';
-
-export const notificationQueueName = 'notifications';
-
-export interface Notification {
-  /** Business id, e.g. `deposit-credited:<txid>:<logIndex>`: one notification per event. */
-  readonly id: string;
-  readonly userId: string;
-  readonly kind: 'deposit_credited' | 'deposit_held' | 'card_loaded' | 'card_load_failed' | 'card_issued';
-  readonly data: Readonly<Record<string, string>>;
-}
+import type { Notification } from '@cardgate/contracts';
 
 export function createNotificationActivities(dependencies: { readonly queue: Queue }) {
   return {

@@ -1,15 +1,19 @@
-// One card issue: hold the issuance fee, create the card at the provider (the card id is the idempotency key, so a
+// One card issue: put the issuance fee pending, create the card at the provider (the card id is the idempotency key, so a
 // repeat returns the same card), then post the fee and open the card; a definite refusal voids the fee instead.
 import {
   condition,
-  defineQuery,
-  defineSignal,
   patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
   sleep,
 } from '@temporalio/workflow';
+import {
+  cardIssueStateQuery,
+  retryCardIssueSignal,
+  type CardIssueResult,
+  type CardIssueWorkflowInput,
+} from '@cardgate/contracts';
 import type { Activities } from '../activities/index.ts';
 import { compensateOrStop, type CompensationState } from './compensation.ts';
 import { failureMessage, isDefiniteRefusal } from './failure-kinds.ts';
@@ -19,26 +23,6 @@ import { ledgerActivity, ledgerLocalActivity, providerActivity } from './timeout
 const remote = proxyActivities<Activities>(ledgerActivity);
 const local = proxyLocalActivities<Activities>(ledgerLocalActivity);
 const { createProviderCard } = proxyActivities<Activities>(providerActivity);
-
-export interface CardIssueWorkflowInput {
-  readonly cardId: string;
-  readonly userId: string;
-  /** Deposits of this user continue into this card. */
-  readonly autoLoad: boolean;
-}
-
-export type CardIssueResult =
-  | {
-      readonly status: 'issued';
-      readonly cardId: string;
-      readonly providerToken: string;
-      readonly lastFour: string;
-    }
-  | { readonly status: 'rejected' | 'failed'; readonly cardId: string; readonly reason: string };
-
-export const cardIssueStateQuery = defineQuery<CompensationState>('cardIssueState');
-/** After the provider stayed silent for all rounds, an operator lets the workflow try another set of rounds. */
-export const retryCardIssueSignal = defineSignal('retryCardIssue');
 
 const createRoundsMax = 20;
 

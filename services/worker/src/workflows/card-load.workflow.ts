@@ -1,17 +1,23 @@
-// One card load: hold the USDT, fix the quote, load the card at the provider under the load's idempotency key, then
-// post (success) or void (definite refusal). An ambiguous outcome is never guessed: the workflow asks the provider by
+// One card load: fix the quote, put the USDT pending on the wallet, load the card at the provider under the load's
+// idempotency key, then post (success) or void (definite refusal). An ambiguous outcome is never guessed: the workflow asks the provider by
 // the key, repeats the load with the same key when the provider has none, and after a bounded number of rounds
 // stops in `needs_operator` until an operator tells it what the provider did. Never two loads, never money lost.
 import {
   condition,
-  defineQuery,
-  defineSignal,
   patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
   sleep,
 } from '@temporalio/workflow';
+import {
+  cardLoadStateQuery,
+  recordedActivityTypes,
+  resolveCardLoadSignal,
+  type CardLoadResult,
+  type CardLoadWorkflowInput,
+  type OperatorLoadResolution,
+} from '@cardgate/contracts';
 import type { Activities } from '../activities/index.ts';
 import { compensateOrStop, type CompensationState } from './compensation.ts';
 import { failureMessage, isDefiniteRefusal } from './failure-kinds.ts';
@@ -21,23 +27,6 @@ import { ledgerActivity, ledgerLocalActivity, providerActivity } from './timeout
 const remote = proxyActivities<Activities>(ledgerActivity);
 const local = proxyLocalActivities<Activities>(ledgerLocalActivity);
 const { loadAtProvider, findProviderLoad } = proxyActivities<Activities>(providerActivity);
-
-export interface CardLoadWorkflowInput {
-  readonly loadId: string;
-  readonly userId: string;
-  readonly cardId: string;
-  readonly amountUsdtMinor: string;
-}
-
-export type CardLoadResult =
-  | { readonly status: 'loaded'; readonly usdMinor: string; readonly providerLoadToken: string }
-  | { readonly status: 'rejected' | 'failed'; readonly reason: string };
-
-export type OperatorLoadResolution =
-  { readonly outcome: 'loaded'; readonly providerLoadToken: string } | { readonly outcome: 'not_loaded' };
-
-export const cardLoadStateQuery = defineQuery<CompensationState>('cardLoadState');
-export const resolveCardLoadSignal = defineSignal<[OperatorLoadResolution]>('resolveCardLoad');
 
 /** Rounds of (load, ask by key) before an operator is needed; with the backoff below, about an hour. */
 const certaintyRoundsMax = 20;
@@ -81,15 +70,13 @@ export async function cardLoadWorkflow(input: CardLoadWorkflowInput): Promise<Ca
   setHandler(resolveCardLoadSignal, (value) => {
     resolution = value;
   });
-  const { holdCardLoad, postCardLoad, voidCardLoad, queueNotification } = patched(
-    'card-load-local-activities',
-  )
-    ? local
-    : remote;
+  const activities = patched('card-load-local-activities') ? local : remote;
+  const { postCardLoad, voidCardLoad, queueNotification } = activities;
+  const placeCardLoadPending = activities[recordedActivityTypes.placeCardLoadPending];
 
-  let held;
+  let pending;
   try {
-    held = await holdCardLoad(input);
+    pending = await placeCardLoadPending(input);
   } catch (error) {
     if (!isDefiniteRefusal(error)) throw error;
     state.status = 'rejected';
@@ -103,16 +90,16 @@ export async function cardLoadWorkflow(input: CardLoadWorkflowInput): Promise<Ca
     await postCardLoad({
       loadId: input.loadId,
       providerLoadToken: outcome.loaded,
-      spreadMinor: held.spreadMinor,
+      spreadMinor: pending.spreadMinor,
     });
     state.status = 'loaded';
     await queueNotification({
       id: `card-loaded:${input.loadId}`,
       userId: input.userId,
       kind: 'card_loaded',
-      data: { cardId: input.cardId, usdMinor: held.usdMinor },
+      data: { cardId: input.cardId, usdMinor: pending.usdMinor },
     });
-    return { status: 'loaded', usdMinor: held.usdMinor, providerLoadToken: outcome.loaded };
+    return { status: 'loaded', usdMinor: pending.usdMinor, providerLoadToken: outcome.loaded };
   }
 
   state.status = 'voiding';

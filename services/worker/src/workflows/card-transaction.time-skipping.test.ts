@@ -10,10 +10,11 @@ import { createLedger } from '@cardgate/ledger';
 import { useTestDatabase } from '@cardgate/test-harness';
 import {
   cardTransactionEventSignalName,
+  cardTransactionStateQuery,
   cardTransactionWorkflowId,
   type CardTransactionEvent,
 } from '@cardgate/contracts';
-import { chart } from '../activities/chart.ts';
+import { chart } from '@cardgate/domain';
 import { useTimeSkipping } from '../time-skipping.testing.ts';
 import { cardTransactionWorkflow } from './card-transaction.workflow.ts';
 
@@ -76,13 +77,16 @@ describe('authorization expiry with real lifetimes (time-skipping)', () => {
       expect(await pendingOnCard()).toBe(21_500n);
       await environment.sleep('25 hours');
       await expect.poll(pendingOnCard, { timeout: 20_000 }).toBe(20_000n); // the restaurant hold is gone
-      expect(await restaurant.query('cardTransactionState')).toMatchObject({ holdMinor: '0', expired: true });
+      expect(await restaurant.query(cardTransactionStateQuery)).toMatchObject({
+        holdMinor: '0',
+        expired: true,
+      });
 
       await environment.sleep('22 days'); // day 29
       expect(await pendingOnCard()).toBe(20_000n);
       await environment.sleep('2 days'); // day 31
       await expect.poll(pendingOnCard, { timeout: 20_000 }).toBe(0n);
-      expect(await hotel.query('cardTransactionState')).toMatchObject({ holdMinor: '0', expired: true });
+      expect(await hotel.query(cardTransactionStateQuery)).toMatchObject({ holdMinor: '0', expired: true });
       await restaurant.terminate('test over');
       await hotel.terminate('test over');
     });

@@ -1,50 +1,39 @@
 // One workflow per provider transaction. It collects the transaction's events (signals from the API, and on start
 // the events already stored), computes the ledger target from the whole set (order and repeats do not matter), has
-// the ledger moved to it, and keeps a Temporal timer for the hold's expiry (7 days, 30 for the listed MCCs). After
-// a quiet period with no hold left it completes; a later event starts a new run that resumes from the stored events
+// the ledger moved to it, and keeps a Temporal timer for the pending debit's expiry (7 days, 30 for the listed MCCs). After
+// a quiet period with nothing pending it completes; a later event starts a new run that resumes from the stored events
 // and from what the ledger already holds for the transaction.
 import {
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
   patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
 } from '@temporalio/workflow';
 import {
-  cardTransactionEventSignalName,
+  cardTransactionEventSignal,
+  cardTransactionStateQuery,
+  minorTextOf,
+  type AppliedCardTransaction,
   type CardTransactionEvent,
   type CardTransactionWorkflowInput,
 } from '@cardgate/contracts';
 import type { Activities } from '../activities/index.ts';
-import type { AppliedCardTransaction } from '../activities/card-transaction.ts';
-import { holdExpiresAtMs, targetOf } from '../domain/card-transaction-state.ts';
+import { pendingExpiresAtMs, targetOf } from '@cardgate/domain';
+import { USD } from '@cardgate/money';
 import { ledgerActivity, ledgerLocalActivity } from './timeouts.ts';
 
 // Regular activities for histories recorded before the `card-transaction-local-activities` patch, local ones after.
 const remote = proxyActivities<Activities>(ledgerActivity);
 const local = proxyLocalActivities<Activities>(ledgerLocalActivity);
 
-export const cardTransactionEventSignal = defineSignal<[CardTransactionEvent]>(
-  cardTransactionEventSignalName,
-);
-export const cardTransactionStateQuery = defineQuery<AppliedCardTransaction | null>('cardTransactionState');
-
-export interface CardTransactionWorkflowOptions extends CardTransactionWorkflowInput {
-  /** Replaces the 7/30-day authorization lifetime (development and tests only). */
-  readonly holdLifetimeOverrideMs?: number;
-  /** How long the workflow waits for more events once nothing is on hold. */
-  readonly quietPeriodMs?: number;
-}
-
 const quietPeriodMsDefault = 45 * 86_400_000;
 /** Wake-ups per run; beyond it the run continues as new (events are reloaded from the database). */
 const stepsPerRunMax = 200;
 
 export async function cardTransactionWorkflow(
-  input: CardTransactionWorkflowOptions,
+  input: CardTransactionWorkflowInput,
 ): Promise<AppliedCardTransaction> {
   const events = new Map<string, CardTransactionEvent>();
   let changed = false;
@@ -67,11 +56,12 @@ export async function cardTransactionWorkflow(
     changed = false;
     const all = [...events.values()];
     const target = targetOf(all, { expired });
+    // The wire names are recorded in histories: `holdMinor` carries the pending debit.
     const targetText = {
-      holdMinor: target.holdMinor.toString(),
-      pendingCreditMinor: target.pendingCreditMinor.toString(),
-      debitedMinor: target.debitedMinor.toString(),
-      creditedMinor: target.creditedMinor.toString(),
+      holdMinor: minorTextOf(target.pendingDebitMinor, USD),
+      pendingCreditMinor: minorTextOf(target.pendingCreditMinor, USD),
+      debitedMinor: minorTextOf(target.debitedMinor, USD),
+      creditedMinor: minorTextOf(target.creditedMinor, USD),
     };
     const same =
       applied !== null &&
@@ -89,8 +79,8 @@ export async function cardTransactionWorkflow(
         expired,
       });
 
-    const somethingOpen = target.holdMinor > 0n || target.pendingCreditMinor > 0n;
-    const expiresAtMs = somethingOpen ? holdExpiresAtMs(all, input.holdLifetimeOverrideMs) : null;
+    const somethingOpen = target.pendingDebitMinor > 0n || target.pendingCreditMinor > 0n;
+    const expiresAtMs = somethingOpen ? pendingExpiresAtMs(all, input.holdLifetimeOverrideMs) : null;
     const waitMs =
       expiresAtMs !== null
         ? Math.max(0, expiresAtMs - Date.now())
@@ -101,8 +91,8 @@ export async function cardTransactionWorkflow(
     }
     const woken = await condition(() => changed, waitMs);
     if (woken) continue;
-    if (expiresAtMs === null) return applied!; // quiet, nothing on hold: done
-    expired = true; // the hold outlived its authorization: release what is left
+    if (expiresAtMs === null) return applied!; // quiet, nothing pending: done
+    expired = true; // the pending debit outlived its authorization: release what is left
   }
   return continueAsNew<typeof cardTransactionWorkflow>(input);
 }

@@ -1,13 +1,9 @@
 // Compensations that must not be swallowed: when one keeps failing, the workflow stops in the `compensation_failed`
 // state (visible through its query) until an operator signals that it may try again.
-import { condition, defineSignal, setHandler } from '@temporalio/workflow';
+import { condition, setHandler } from '@temporalio/workflow';
+import { retryCompensationSignal, type CompensationState } from '@cardgate/contracts';
 
-export const retryCompensationSignal = defineSignal('retryCompensation');
-
-export interface CompensationState {
-  status: string;
-  lastError?: string;
-}
+export type { CompensationState };
 
 /** Runs `undo` until it succeeds; after each failure waits for the operator's retry signal. */
 export async function compensateOrStop(state: CompensationState, undo: () => Promise<void>): Promise<void> {

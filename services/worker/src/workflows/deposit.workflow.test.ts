@@ -13,7 +13,7 @@ import {
   type DepositEvent,
 } from '@cardgate/contracts';
 import { withTestWorker } from '../testing.ts';
-import { chart } from '../activities/chart.ts';
+import { chart } from '@cardgate/domain';
 import { depositWorkflow } from './deposit.workflow.ts';
 
 const database = useTestDatabase();

@@ -7,7 +7,6 @@
 // those recorded before its database steps became local activities through `deposit-local-activities`.
 import {
   condition,
-  defineQuery,
   defineSignal,
   executeChild,
   patched,
@@ -19,18 +18,21 @@ import {
 import {
   cardLoadWorkflowId,
   depositEventSignalName,
-  depositReviewSignalName,
+  depositLoadId,
+  depositReviewSignal,
+  depositStateQuery,
+  moneyOfMinorText,
   type DepositEvent,
+  type DepositReviewDecision,
   type DepositWorkflowInput,
+  type DepositWorkflowResult,
 } from '@cardgate/contracts';
+import { USDT } from '@cardgate/money';
 import type { Activities } from '../activities/index.ts';
-import type { DepositCredit } from '../activities/deposit.ts';
-import { cardLoadWorkflow, type CardLoadResult } from './card-load.workflow.ts';
+import { cardLoadWorkflow } from './card-load.workflow.ts';
 import { ledgerActivity, ledgerLocalActivity, shortActivity, shortLocalActivity } from './timeouts.ts';
 
 export const depositEventSignal = defineSignal<[DepositEvent]>(depositEventSignalName);
-export const depositReviewSignal = defineSignal<[{ approve: boolean }]>(depositReviewSignalName);
-export const depositStateQuery = defineQuery<string>('depositState');
 
 // Regular activities for histories recorded before the `deposit-local-activities` patch, local ones after it.
 const remote = {
@@ -42,22 +44,10 @@ const local = {
   ledger: proxyLocalActivities<Activities>(ledgerLocalActivity),
 };
 
-export interface DepositWorkflowResult {
-  readonly txId: string;
-  readonly logIndex: number;
-  readonly amountMinor: string;
-  readonly eventsIgnored: number;
-  readonly credit?: DepositCredit;
-  readonly cardLoad?: CardLoadResult;
-}
-
-/** The load id of the card load a deposit continues into. */
-export const depositLoadId = (txId: string, logIndex: number): string => `dep-${txId}-${logIndex}`;
-
 export async function depositWorkflow(input: DepositWorkflowInput): Promise<DepositWorkflowResult> {
   let latest: DepositEvent | undefined;
   let eventsIgnored = 0;
-  let review: { approve: boolean } | undefined;
+  let review: DepositReviewDecision | undefined;
   let state = 'waiting_for_final';
   setHandler(depositStateQuery, () => state);
   setHandler(depositEventSignal, (event) => {
@@ -126,7 +116,8 @@ export async function depositWorkflow(input: DepositWorkflowInput): Promise<Depo
     data: { grossMinor: credit.grossMinor, feeMinor: credit.feeMinor, netMinor: credit.netMinor },
   });
 
-  const autoLoad = BigInt(credit.netMinor) > 0n ? await findAutoLoadCard({ userId: credit.userId }) : null;
+  const net = moneyOfMinorText(credit.netMinor, USDT);
+  const autoLoad = net.minor > 0n ? await findAutoLoadCard({ userId: credit.userId }) : null;
   if (!autoLoad) return { ...result, credit };
   state = 'loading_card';
   const loadId = depositLoadId(final.txId, final.logIndex);

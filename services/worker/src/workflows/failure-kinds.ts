@@ -1,6 +1,6 @@
 // Reads what an activity failure means for the workflow: a definite refusal, or an outcome still unknown.
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import { definiteFailureTypes } from './timeouts.ts';
+import { isDefiniteFailureType } from '@cardgate/contracts';
 
 export function failureType(error: unknown): string | undefined {
   const cause = error instanceof ActivityFailure ? error.cause : error;
@@ -9,8 +9,7 @@ export function failureType(error: unknown): string | undefined {
 
 /** The activity was refused for good (insufficient funds, card closed, bad request). */
 export function isDefiniteRefusal(error: unknown): boolean {
-  const type = failureType(error);
-  return type !== undefined && definiteFailureTypes.includes(type);
+  return isDefiniteFailureType(failureType(error));
 }
 
 export function failureMessage(error: unknown): string {

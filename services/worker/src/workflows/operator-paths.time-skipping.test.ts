@@ -10,12 +10,17 @@ import { createHttpCardProvider } from '@cardgate/card-provider';
 import { startCardSandbox } from '@cardgate/card-sandbox';
 import { createLedger } from '@cardgate/ledger';
 import { useTestDatabase } from '@cardgate/test-harness';
-import { cardIssueWorkflowId, cardLoadWorkflowId } from '@cardgate/contracts';
-import { chart } from '../activities/chart.ts';
+import {
+  cardIssueWorkflowId,
+  cardLoadWorkflowId,
+  resolveCardLoadSignal,
+  retryCardIssueSignal,
+} from '@cardgate/contracts';
+import { chart } from '@cardgate/domain';
 import { fundWallet, walletAvailable } from '../testing.ts';
 import { useTimeSkipping } from '../time-skipping.testing.ts';
-import { cardLoadWorkflow, resolveCardLoadSignal } from './card-load.workflow.ts';
-import { cardIssueWorkflow, retryCardIssueSignal } from './card-issue.workflow.ts';
+import { cardLoadWorkflow } from './card-load.workflow.ts';
+import { cardIssueWorkflow } from './card-issue.workflow.ts';
 
 const database = useTestDatabase();
 const timeSkipping = useTimeSkipping('operator');

@@ -1,8 +1,9 @@
 // Named timeout and retry profiles for activities, so every call site states its bounds by name.
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
+import { definiteFailureTypes } from '@cardgate/contracts';
 
 /** A local, quick activity: a database write or read. */
-export const shortActivity: ActivityOptions = {
+export const shortActivity = {
   startToCloseTimeout: '10 seconds',
   retry: {
     initialInterval: '200 milliseconds',
@@ -10,13 +11,10 @@ export const shortActivity: ActivityOptions = {
     maximumInterval: '5 seconds',
     maximumAttempts: 10,
   },
-};
-
-/** Failure types that are definite business outcomes: retrying cannot change them. */
-export const definiteFailureTypes = ['CardProviderRefused', 'LedgerRefused', 'InvalidRequest'];
+} satisfies ActivityOptions;
 
 /** A ledger or database step whose refusals are business outcomes. */
-export const ledgerActivity: ActivityOptions = {
+export const ledgerActivity = {
   startToCloseTimeout: '15 seconds',
   heartbeatTimeout: '4 seconds',
   retry: {
@@ -24,9 +22,9 @@ export const ledgerActivity: ActivityOptions = {
     backoffCoefficient: 2,
     maximumInterval: '5 seconds',
     maximumAttempts: 10,
-    nonRetryableErrorTypes: definiteFailureTypes,
+    nonRetryableErrorTypes: [...definiteFailureTypes],
   },
-};
+} satisfies ActivityOptions;
 
 /**
  * A call to the card provider. Every such call carries an idempotency key or is a read, so Temporal may repeat it;
@@ -40,7 +38,7 @@ export const providerActivity: ActivityOptions = {
     backoffCoefficient: 2,
     maximumInterval: '5 seconds',
     maximumAttempts: 5,
-    nonRetryableErrorTypes: definiteFailureTypes,
+    nonRetryableErrorTypes: [...definiteFailureTypes],
   },
 };
 
@@ -52,11 +50,11 @@ export const providerActivity: ActivityOptions = {
  * with regular activities, 0.6 s with these). Local activities cannot heartbeat, so there is no heartbeat timeout.
  */
 export const shortLocalActivity: LocalActivityOptions = {
-  startToCloseTimeout: shortActivity.startToCloseTimeout!,
-  retry: shortActivity.retry!,
+  startToCloseTimeout: shortActivity.startToCloseTimeout,
+  retry: shortActivity.retry,
 };
 
 export const ledgerLocalActivity: LocalActivityOptions = {
-  startToCloseTimeout: ledgerActivity.startToCloseTimeout!,
-  retry: ledgerActivity.retry!,
+  startToCloseTimeout: ledgerActivity.startToCloseTimeout,
+  retry: ledgerActivity.retry,
 };

@@ -1,11 +1,27 @@
-// The ledger effect of one card transaction, as a function of the set of its events (domain.md's table), so the
-// result does not depend on the order in which events arrive or on how often one repeats. Deterministic and free of
-// Node built-ins: the per-transaction workflow imports it. Amounts are bigint minor units of the card currency.
+// The ledger effect of one card transaction, as a function of the set of its events, so the result does not depend on
+// the order in which events arrive or on how often one repeats. Deterministic and free of Node built-ins: the
+// per-transaction workflow imports it. Amounts are bigint minor units of the card currency (USD).
+//
+// What each event kind does (an approved event only, where it says "approved"; amounts are the event's):
+//   AUTHORIZATION, AUTHORIZATION_ADVICE  approved: sets the authorized total (the latest by sequence counts)
+//   AUTHORIZATION_REVERSAL               releases that much of the pending debit
+//   AUTHORIZATION_EXPIRY                 releases what is left pending (as the workflow's expiry timer does)
+//   CLEARING                             posts a debit and settles that much of the pending debit (a clearing with
+//                                        no authorization is a force post: a debit, nothing pending)
+//   FINANCIAL_AUTHORIZATION              approved: posts a debit (single message, nothing pending)
+//   RETURN, FINANCIAL_CREDIT_AUTHORIZATION, CORRECTION_CREDIT   post a credit
+//   RETURN_REVERSAL, CORRECTION_DEBIT    post a debit
+//   CREDIT_AUTHORIZATION                 approved: sets the pending credit, settled by the credits posted
+//   BALANCE_INQUIRY                      moves nothing
+// This table is the reference (it replaces a citation of a document outside the repository); the tests beside this
+// file check each row.
 import type { CardTransactionEvent } from '@cardgate/contracts';
+import { moneyOfMinorText } from '@cardgate/contracts';
+import { USD } from '@cardgate/money';
 
 export interface CardTransactionTarget {
-  /** What the card should have on hold for this transaction. */
-  readonly holdMinor: bigint;
+  /** What the card should have pending (authorized, not yet cleared) for this transaction. */
+  readonly pendingDebitMinor: bigint;
   /** A credit announced but not settled (CREDIT_AUTHORIZATION): pending, not spendable. */
   readonly pendingCreditMinor: bigint;
   /** Debits posted to the card for this transaction, in total. */
@@ -31,7 +47,7 @@ export function targetOf(
   let credited = 0n;
   let expired = options.expired;
   for (const event of events) {
-    const amount = BigInt(event.amountMinor);
+    const amount = moneyOfMinorText(event.amountMinor, USD).minor;
     switch (event.kind) {
       case 'AUTHORIZATION':
       case 'AUTHORIZATION_ADVICE':
@@ -78,14 +94,15 @@ export function targetOf(
   // A credit authorization settles by the credits posted on its transaction.
   const creditOpen = creditAuthorized - credited;
   return {
-    holdMinor: expired || open < 0n ? 0n : open,
+    pendingDebitMinor: expired || open < 0n ? 0n : open,
     pendingCreditMinor: expired || creditOpen < 0n ? 0n : creditOpen,
     debitedMinor: debited,
     creditedMinor: credited,
   };
 }
 
-/** MCCs whose authorizations stay open 30 days: hotels, car rental, mail order, cruises (domain.md). */
+/** MCCs whose authorizations stay open 30 days: hotels (3501–3790, 7011), car rental (3351–3441), mail order
+ * (5960–5969) and cruises (4411). */
 export function authorizationLifetimeDays(mcc: string | null): number {
   if (mcc === null || !/^[0-9]{4}$/.test(mcc)) return 7;
   const code = Number(mcc);
@@ -99,10 +116,10 @@ export function authorizationLifetimeDays(mcc: string | null): number {
 }
 
 /**
- * When what is open on this transaction (a hold or a pending credit) expires: its first approved authorization's (or
+ * When what is open on this transaction (a pending debit or a pending credit) expires: its first approved authorization's (or
  * advice's, or credit authorization's) time plus the lifetime.
  */
-export function holdExpiresAtMs(
+export function pendingExpiresAtMs(
   events: readonly CardTransactionEvent[],
   lifetimeOverrideMs?: number,
 ): number | null {

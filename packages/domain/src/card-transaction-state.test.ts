@@ -1,9 +1,10 @@
 // Proves the card transaction target is a function of the set of events: any order and any repeats give the same
-// ledger effect, and each kind of domain.md's table moves the hold, debits and credits as it says.
+// ledger effect, and each kind in the table atop card-transaction-state.ts moves the pending debit, debits and
+// credits as it says.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CardTransactionEvent, CardTransactionEventKind } from '@cardgate/contracts';
-import { authorizationLifetimeDays, holdExpiresAtMs, targetOf } from './card-transaction-state.ts';
+import { authorizationLifetimeDays, pendingExpiresAtMs, targetOf } from './card-transaction-state.ts';
 
 let eventNumber = 0;
 function event(
@@ -36,32 +37,32 @@ const open = { expired: false };
 describe('card transaction target', () => {
   it('holds an approved authorization, and nothing for a declined one', () => {
     expect(targetOf([event('AUTHORIZATION', 1_000n, 1)], open)).toEqual({
-      holdMinor: 1_000n,
+      pendingDebitMinor: 1_000n,
       pendingCreditMinor: 0n,
       debitedMinor: 0n,
       creditedMinor: 0n,
     });
     expect(
-      targetOf([event('AUTHORIZATION', 1_000n, 1, { result: 'INSUFFICIENT_FUNDS' })], open).holdMinor,
+      targetOf([event('AUTHORIZATION', 1_000n, 1, { result: 'INSUFFICIENT_FUNDS' })], open).pendingDebitMinor,
     ).toBe(0n);
   });
 
   it('moves the hold to the latest advice, releases reversals, and posts clearings (several, lower or higher)', () => {
     const authorization = event('AUTHORIZATION', 1_000n, 1);
     const advice = event('AUTHORIZATION_ADVICE', 1_500n, 2);
-    expect(targetOf([authorization, advice], open).holdMinor).toBe(1_500n);
+    expect(targetOf([authorization, advice], open).pendingDebitMinor).toBe(1_500n);
     const partialReversal = event('AUTHORIZATION_REVERSAL', 200n, 3);
-    expect(targetOf([authorization, advice, partialReversal], open).holdMinor).toBe(1_300n);
+    expect(targetOf([authorization, advice, partialReversal], open).pendingDebitMinor).toBe(1_300n);
     const firstClearing = event('CLEARING', 500n, 4);
     expect(targetOf([authorization, advice, partialReversal, firstClearing], open)).toEqual({
-      holdMinor: 800n,
+      pendingDebitMinor: 800n,
       pendingCreditMinor: 0n,
       debitedMinor: 500n,
       creditedMinor: 0n,
     });
     const secondClearing = event('CLEARING', 1_000n, 5); // more than what is left: the hold goes to zero
     expect(targetOf([authorization, advice, partialReversal, firstClearing, secondClearing], open)).toEqual({
-      holdMinor: 0n,
+      pendingDebitMinor: 0n,
       pendingCreditMinor: 0n,
       debitedMinor: 1_500n,
       creditedMinor: 0n,
@@ -70,10 +71,12 @@ describe('card transaction target', () => {
 
   it('releases what is left at expiry, by the provider event or the timer, and still posts a later clearing', () => {
     const authorization = event('AUTHORIZATION', 1_000n, 1);
-    expect(targetOf([authorization, event('AUTHORIZATION_EXPIRY', 1_000n, 2)], open).holdMinor).toBe(0n);
-    expect(targetOf([authorization], { expired: true }).holdMinor).toBe(0n);
+    expect(targetOf([authorization, event('AUTHORIZATION_EXPIRY', 1_000n, 2)], open).pendingDebitMinor).toBe(
+      0n,
+    );
+    expect(targetOf([authorization], { expired: true }).pendingDebitMinor).toBe(0n);
     expect(targetOf([authorization, event('CLEARING', 900n, 3)], { expired: true })).toEqual({
-      holdMinor: 0n,
+      pendingDebitMinor: 0n,
       pendingCreditMinor: 0n,
       debitedMinor: 900n,
       creditedMinor: 0n,
@@ -88,13 +91,13 @@ describe('card transaction target', () => {
     ).toBe(0n);
     // A force post is a clearing with no authorization: a debit, no hold.
     expect(targetOf([event('CLEARING', 700n, 1)], open)).toEqual({
-      holdMinor: 0n,
+      pendingDebitMinor: 0n,
       pendingCreditMinor: 0n,
       debitedMinor: 700n,
       creditedMinor: 0n,
     });
     expect(targetOf([event('RETURN', 300n, 1), event('RETURN_REVERSAL', 300n, 2)], open)).toEqual({
-      holdMinor: 0n,
+      pendingDebitMinor: 0n,
       pendingCreditMinor: 0n,
       debitedMinor: 300n,
       creditedMinor: 300n,
@@ -111,7 +114,7 @@ describe('card transaction target', () => {
     ];
     const expected = targetOf(events, open);
     expect(expected).toEqual({
-      holdMinor: 1_000n,
+      pendingDebitMinor: 1_000n,
       pendingCreditMinor: 0n,
       debitedMinor: 1_400n,
       creditedMinor: 0n,
@@ -133,7 +136,7 @@ describe('credits, corrections and inquiries', () => {
   it('keeps a credit authorization pending until credits settle it, and releases it at expiry', () => {
     const creditAuthorization = event('CREDIT_AUTHORIZATION', 2_000n, 1);
     expect(targetOf([creditAuthorization], open)).toEqual({
-      holdMinor: 0n,
+      pendingDebitMinor: 0n,
       pendingCreditMinor: 2_000n,
       debitedMinor: 0n,
       creditedMinor: 0n,
@@ -156,7 +159,7 @@ describe('credits, corrections and inquiries', () => {
       debitedMinor: 80n,
     });
     expect(targetOf([event('BALANCE_INQUIRY', 0n, 1)], open)).toEqual({
-      holdMinor: 0n,
+      pendingDebitMinor: 0n,
       pendingCreditMinor: 0n,
       debitedMinor: 0n,
       creditedMinor: 0n,
@@ -175,8 +178,8 @@ describe('authorization lifetime', () => {
   it('counts from the first approved authorization, and a test override replaces it', () => {
     const authorization = event('AUTHORIZATION', 1n, 1, { mcc: '7011' });
     const start = Date.parse(authorization.occurredAt);
-    expect(holdExpiresAtMs([authorization])).toBe(start + 30 * 86_400_000);
-    expect(holdExpiresAtMs([authorization], 1_000)).toBe(start + 1_000);
-    expect(holdExpiresAtMs([event('CLEARING', 1n, 1)])).toBeNull();
+    expect(pendingExpiresAtMs([authorization])).toBe(start + 30 * 86_400_000);
+    expect(pendingExpiresAtMs([authorization], 1_000)).toBe(start + 1_000);
+    expect(pendingExpiresAtMs([event('CLEARING', 1n, 1)])).toBeNull();
   });
 });

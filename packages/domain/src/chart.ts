@@ -1,8 +1,9 @@
-// Cardgate's chart of accounts for the money flows, and a per-process cache of account ids (accounts are created once,
-// idempotently by code, and never change). User USDT wallets and card USD accounts are liabilities; USDT held on chain
-// and USD prefunded at the provider are assets; fees and FX spread are revenue; FX positions are one account per asset.
+// Cardgate's chart of accounts for the money flows: which ledger account each side of a flow is (the ledger I/O that
+// creates and resolves them lives in the worker). User USDT wallets and card USD accounts are liabilities; USDT held
+// on chain and USD prefunded at the provider are assets; fees and FX spread are revenue; FX positions are one account
+// per asset.
 import { AppError } from '@cardgate/errors';
-import type { AccountSpec, Ledger } from '@cardgate/ledger';
+import type { AccountSpec } from '@cardgate/ledger';
 
 const userIdPattern = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -41,21 +42,3 @@ export const chart = {
   fxPositionUsdt: { code: 'fx:position:USDT', asset: 'USDT', kind: 'equity' } satisfies AccountSpec,
   fxPositionUsd: { code: 'fx:position:USD', asset: 'USD', kind: 'equity' } satisfies AccountSpec,
 };
-
-/** Resolves account specs to ids, creating missing accounts once; a bounded cache so it cannot grow without limit. */
-export function createAccountResolver(ledger: Ledger, cachedMax = 100_000) {
-  const ids = new Map<string, bigint>();
-  return async function accountIds(specs: readonly AccountSpec[]): Promise<bigint[]> {
-    if (ids.size + specs.length > cachedMax) ids.clear();
-    const missing = specs.filter((spec) => !ids.has(spec.code));
-    if (missing.length > 0)
-      for (const account of await ledger.createAccounts(missing)) ids.set(account.code, account.id);
-    return specs.map((spec) => {
-      const id = ids.get(spec.code);
-      if (id === undefined) throw new Error(`account ${spec.code} was not resolved`);
-      return id;
-    });
-  };
-}
-
-export type AccountResolver = ReturnType<typeof createAccountResolver>;

@@ -1,0 +1,45 @@
+// Proves card_event's owner stores an event once by its id and reads it back through the contract's schema: an event
+// round-trips unchanged, a repeated delivery is no new event, and a stored payload that does not match the contract
+// fails where it is read instead of travelling on as a cast.
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { CardTransactionEvent } from '@cardgate/contracts';
+import { sql } from '@cardgate/db';
+import { uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
+import { createCardEventStore } from './card-events.ts';
+
+const database = useTestDatabase();
+
+const event = (providerTransactionId: string): CardTransactionEvent => ({
+  eventId: `evt_${uniqueSuffix()}`,
+  kind: 'AUTHORIZATION',
+  result: 'APPROVED',
+  providerTransactionId,
+  cardToken: 'card_tok',
+  sequence: 1,
+  amountMinor: '1250',
+  currency: 'USD',
+  merchantAmountMinor: null,
+  merchantCurrency: null,
+  mcc: '5812',
+  descriptor: 'SHOP',
+  occurredAt: '2026-12-01T10:00:00.000Z',
+});
+
+describe('card event store', () => {
+  it('stores once, reads back through the schema, and refuses a stored payload that breaks the contract', async () => {
+    const store = createCardEventStore(database.pool);
+    const txn = `txn_${uniqueSuffix()}`;
+    const first = event(txn);
+    expect(await store.store(first)).toBe(true);
+    expect(await store.store(first)).toBe(false);
+    expect(await store.ofTransaction(txn)).toEqual([first]);
+
+    // A row written around the owner (an amount as a JSON number) is refused on read.
+    const broken = { ...event(txn), amountMinor: 1250 };
+    await database.pool.query(sql.type(z.object({}))`
+      insert into card_event (event_id, provider_transaction_id, card_token, kind, payload)
+      values (${broken.eventId}, ${txn}, 'card_tok', 'AUTHORIZATION', ${sql.jsonb(broken)})`);
+    await expect(store.ofTransaction(txn)).rejects.toThrow();
+  });
+});

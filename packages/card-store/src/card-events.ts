@@ -1,0 +1,59 @@
+// card_event: each card provider event stored once, by its event id, written by the API's webhook route and read by
+// the API's dispatcher and the worker's card transaction flow. Payloads are parsed with the event's contract schema on
+// every read, so a row that does not match the contract fails loudly where it is read instead of travelling on.
+import { sql, type DatabasePool } from '@cardgate/db';
+import { cardTransactionEventSchema, type CardTransactionEvent } from '@cardgate/contracts';
+import { z } from 'zod';
+
+const insertedRow = z.object({ event_id: z.string() });
+// slonik checks rows against a `sql.type` schema only when a result-parser interceptor is installed, and
+// @cardgate/db installs none: the row type is a claim, not a check. So the payload is parsed here, explicitly.
+const payloadRow = z.object({ payload: z.unknown() });
+const eventsOf = (rows: readonly { payload: unknown }[]): CardTransactionEvent[] =>
+  rows.map((row) => cardTransactionEventSchema.parse(row.payload));
+const noRows = z.object({});
+
+/** Events one transaction may have; more is a provider fault, and the flow works from the first ones. */
+export const cardTransactionEventsMax = 500;
+
+export function createCardEventStore(pool: DatabasePool) {
+  return {
+    /** True when the event is new; false when it was stored before (a repeated delivery). */
+    async store(event: CardTransactionEvent): Promise<boolean> {
+      const checked = cardTransactionEventSchema.parse(event);
+      const inserted = await pool.maybeOneFirst(sql.type(insertedRow)`
+        insert into card_event (event_id, provider_transaction_id, card_token, kind, payload)
+        values (${checked.eventId}, ${checked.providerTransactionId}, ${checked.cardToken}, ${checked.kind},
+          ${sql.jsonb(checked)})
+        on conflict (event_id) do nothing
+        returning event_id`);
+      return inserted !== null;
+    },
+
+    async markHandedOver(eventIds: readonly string[]): Promise<void> {
+      if (eventIds.length === 0) return;
+      await pool.query(sql.type(noRows)`
+        update card_event set handed_over_at = now()
+        where event_id = any(${sql.array(eventIds, 'text')}) and handed_over_at is null`);
+    },
+
+    /** Events stored at least `olderThanMs` ago and not yet handed over, oldest first. */
+    async waiting(limit: number, olderThanMs: number): Promise<CardTransactionEvent[]> {
+      const rows = await pool.any(sql.type(payloadRow)`
+        select payload from card_event
+        where handed_over_at is null and received_at < now() - make_interval(secs => ${olderThanMs / 1000})
+        order by received_at limit ${limit}`);
+      return eventsOf(rows);
+    },
+
+    /** Every stored event of one provider transaction, in the order they arrived (at most the bound above). */
+    async ofTransaction(providerTransactionId: string): Promise<CardTransactionEvent[]> {
+      const rows = await pool.any(sql.type(payloadRow)`
+        select payload from card_event where provider_transaction_id = ${providerTransactionId}
+        order by received_at limit ${cardTransactionEventsMax}`);
+      return eventsOf(rows);
+    },
+  };
+}
+
+export type CardEventStore = ReturnType<typeof createCardEventStore>;

@@ -1,0 +1,153 @@
+// card_load: one row per card load, made with its whole quote (0010_card_load_quote.sql) and moved through
+// holding → loading → loaded | failed. The `holding` status is stored data and keeps its name: in code it is the
+// state in which the load's USDT is a pending debit of the wallet.
+import { sql, type DatabasePool } from '@cardgate/db';
+import type { CardLoadQuote } from '@cardgate/domain';
+import { AppError } from '@cardgate/errors';
+import { moneyFromMinor, USD, USDT, type Money } from '@cardgate/money';
+import { z } from 'zod';
+
+const loadRow = z.object({
+  id: z.string(),
+  card_id: z.string(),
+  user_id: z.string(),
+  amount_usdt_minor: z.bigint(),
+  amount_usd_minor: z.bigint().nullable(),
+  rate: z.string().nullable(),
+  status: z.enum(['holding', 'loading', 'loaded', 'failed']),
+  gross_usd_minor: z.bigint().nullable(),
+  spread_usd_minor: z.bigint().nullable(),
+  fee_usd_minor: z.bigint().nullable(),
+  spread_basis_points: z.number().nullable(),
+  quoted_at: z.string().nullable(),
+  quote_config_version: z.string().nullable(),
+});
+const noRows = z.object({});
+
+export interface StoredCardLoad {
+  readonly loadId: string;
+  readonly cardId: string;
+  readonly userId: string;
+  readonly amount: Money;
+  readonly status: z.infer<typeof loadRow>['status'];
+  /** The net USD the card receives (stored by every load, also those made before quotes were stored whole). */
+  readonly net: Money | null;
+  readonly rate: string | null;
+  /** The whole quote; null for a load made before 0010. */
+  readonly quote: CardLoadQuote | null;
+}
+
+/** The stored quote, when the load has the whole of it (every load made since 0010). */
+function quoteOf(row: z.infer<typeof loadRow>, amount: Money): CardLoadQuote | null {
+  const {
+    rate,
+    amount_usd_minor: net,
+    gross_usd_minor: gross,
+    spread_usd_minor: spread,
+    fee_usd_minor: fee,
+    spread_basis_points: spreadBasisPoints,
+    quoted_at: quotedAt,
+    quote_config_version: configVersion,
+  } = row;
+  if (
+    rate === null ||
+    net === null ||
+    gross === null ||
+    spread === null ||
+    fee === null ||
+    spreadBasisPoints === null ||
+    quotedAt === null ||
+    configVersion === null
+  )
+    return null;
+  const usd = (minor: bigint) => moneyFromMinor(minor, USD);
+  return {
+    amount,
+    rate,
+    spreadBasisPoints: BigInt(spreadBasisPoints),
+    gross: usd(gross),
+    spread: usd(spread),
+    fee: usd(fee),
+    net: usd(net),
+    quotedAt: new Date(quotedAt),
+    configVersion,
+  };
+}
+
+function loadOf(row: z.infer<typeof loadRow>): StoredCardLoad {
+  const amount = moneyFromMinor(row.amount_usdt_minor, USDT);
+  return {
+    loadId: row.id,
+    cardId: row.card_id,
+    userId: row.user_id,
+    amount,
+    status: row.status,
+    net: row.amount_usd_minor === null ? null : moneyFromMinor(row.amount_usd_minor, USD),
+    rate: row.rate,
+    quote: quoteOf(row, amount),
+  };
+}
+
+export function createCardLoadTable(pool: DatabasePool) {
+  async function byId(loadId: string): Promise<StoredCardLoad> {
+    const row = await pool.maybeOne(sql.type(loadRow)`
+      select id, card_id, user_id, amount_usdt_minor, amount_usd_minor, rate, status, gross_usd_minor,
+        spread_usd_minor, fee_usd_minor, spread_basis_points, quote_config_version,
+        to_char(quoted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as quoted_at
+      from card_load where id = ${loadId}`);
+    if (!row)
+      throw new AppError('not_found', `card load ${loadId} does not exist`, { reason: 'load_not_found' });
+    return loadOf(row);
+  }
+
+  return {
+    byId,
+
+    /**
+     * Makes the load with its quote. The first quote is the one that counts: a repeat (a retry of the step) finds
+     * the stored load and answers it, quote included; a load id taken by another load is a conflict.
+     */
+    async create(input: {
+      loadId: string;
+      cardId: string;
+      userId: string;
+      quote: CardLoadQuote;
+    }): Promise<StoredCardLoad> {
+      const { quote } = input;
+      await pool.query(sql.type(noRows)`
+        insert into card_load (id, card_id, user_id, amount_usdt_minor, amount_usd_minor, rate, status,
+          gross_usd_minor, spread_usd_minor, fee_usd_minor, spread_basis_points, quoted_at, quote_config_version)
+        values (${input.loadId}, ${input.cardId}, ${input.userId}, ${quote.amount.minor}, ${quote.net.minor},
+          ${quote.rate}, 'holding', ${quote.gross.minor}, ${quote.spread.minor}, ${quote.fee.minor},
+          ${Number(quote.spreadBasisPoints)}, ${quote.quotedAt.toISOString()}::timestamptz, ${quote.configVersion})
+        on conflict (id) do nothing`);
+      const stored = await byId(input.loadId);
+      if (stored.amount.minor !== quote.amount.minor || stored.cardId !== input.cardId)
+        throw new AppError('conflict', `card load ${input.loadId} exists with other fields`, {
+          reason: 'load_id_taken',
+        });
+      return stored;
+    },
+
+    async markLoading(loadId: string): Promise<void> {
+      await pool.query(
+        sql.type(noRows)`update card_load set status = 'loading' where id = ${loadId} and status = 'holding'`,
+      );
+    },
+
+    async markLoaded(loadId: string, providerLoadToken: string): Promise<void> {
+      await pool.query(sql.type(noRows)`
+        update card_load set status = 'loaded', provider_load_token = ${providerLoadToken},
+          loaded_at = coalesce(loaded_at, now())
+        where id = ${loadId} and status <> 'loaded'`);
+    },
+
+    async markFailed(loadId: string, reason: string): Promise<void> {
+      await pool.query(sql.type(noRows)`
+        update card_load set status = 'failed', failure_reason = ${reason.slice(0, 200)}
+        where id = ${loadId} and status <> 'loaded'`);
+    },
+  };
+}
+
+export type CardLoadTable = ReturnType<typeof createCardLoadTable>;

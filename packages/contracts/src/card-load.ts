@@ -1,0 +1,40 @@
+// The card load flow's contract: its input and result, its state query, and the operator's resolution of a load
+// whose outcome at the provider stayed unknown. Amounts are integer minor units as decimal strings (money-codec.ts).
+import { USDT } from '@cardgate/money';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { z } from 'zod';
+import { minorUnits } from './money-codec.ts';
+import type { CompensationState } from './operator.ts';
+
+export const cardLoadWorkflowType = 'cardLoadWorkflow';
+
+export function cardLoadWorkflowId(loadId: string): string {
+  return `card-load-${loadId}`;
+}
+
+export const cardLoadInputSchema = z.object({
+  loadId: z.string().min(1),
+  userId: z.string().min(1),
+  cardId: z.string().min(1),
+  /** USDT minor units (micro-USDT). */
+  amountUsdtMinor: minorUnits(USDT),
+});
+
+/** The wire form: what a caller passes and what histories record. */
+export type CardLoadWorkflowInput = z.input<typeof cardLoadInputSchema>;
+export type CardLoadInput = z.output<typeof cardLoadInputSchema>;
+
+export type CardLoadResult =
+  | { readonly status: 'loaded'; readonly usdMinor: string; readonly providerLoadToken: string }
+  | { readonly status: 'rejected' | 'failed'; readonly reason: string };
+
+export type OperatorLoadResolution =
+  { readonly outcome: 'loaded'; readonly providerLoadToken: string } | { readonly outcome: 'not_loaded' };
+
+export const cardLoadStateQueryName = 'cardLoadState';
+export const cardLoadStateQuery = defineQuery<CompensationState>(cardLoadStateQueryName);
+export const resolveCardLoadSignalName = 'resolveCardLoad';
+export const resolveCardLoadSignal = defineSignal<[OperatorLoadResolution]>(resolveCardLoadSignalName);
+
+/** The workflow's signature, for callers that start it by type name: `client.workflow.start<CardLoadWorkflow>`. */
+export type CardLoadWorkflow = (input: CardLoadWorkflowInput) => Promise<CardLoadResult>;
