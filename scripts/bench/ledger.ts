@@ -225,8 +225,18 @@ async function main(): Promise<void> {
   await measureFloor(pool); // warms the floor's statement and the pool's connections; not counted
   console.log(formatRow(header, widths));
   let floorBefore = await measureFloor(pool);
+  const notes: string[] = [];
   for (const scenario of scenarios) {
+    const countsBefore = ledger.commitCounts();
     const result = await runScenario(scenario);
+    const counts = ledger.commitCounts();
+    const batches = counts.batches - countsBefore.batches;
+    notes.push(
+      `${scenario.name}: ${batches} batches, ${(scenario.operations / batches).toFixed(1)} operations each; ` +
+        `extra round trips: ${counts.loads - countsBefore.loads} loads, ` +
+        `${counts.staleAnswers - countsBefore.staleAnswers} stale answers, ` +
+        `${counts.lockedFallbacks - countsBefore.lockedFallbacks} locked fallbacks`,
+    );
     const floorAfter = await measureFloor(pool);
     const floor = (floorBefore + floorAfter) / 2;
     const ratio = result.perSecond / floor;
@@ -250,6 +260,8 @@ async function main(): Promise<void> {
     );
     floorBefore = floorAfter;
   }
+
+  for (const note of notes) console.log(note);
 
   const report = await ledger.verify();
   console.log(
