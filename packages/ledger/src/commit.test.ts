@@ -80,7 +80,7 @@ describe('several ledgers on one database', () => {
     );
   });
 
-  it('sees a hold another ledger resolved, and an account another ledger closed', async () => {
+  it('sees a pending transfer another ledger resolved, and an account another ledger closed', async () => {
     const { first, second, treasury, wallet, other } = await twoLedgers();
     const hold = await first.transfer({
       type: 'pending',
@@ -111,7 +111,7 @@ describe('several ledgers on one database', () => {
   });
 
   // In the next two the accounts' totals end where the first ledger knew them: only the ids can tell it what changed.
-  it('answers a repeat of a hold another ledger opened and voided since with that hold', async () => {
+  it('answers a repeat of a pending transfer another ledger opened and voided since with that transfer', async () => {
     const { first, second, wallet, other } = await twoLedgers();
     const request: TransferRequest = {
       type: 'pending',
@@ -130,7 +130,7 @@ describe('several ledgers on one database', () => {
     expect(extraRoundTrips(first)).toEqual({ ...before, staleAnswers: before.staleAnswers + 1 });
   });
 
-  it('sees a hold another ledger resolved while opening another of the same amount', async () => {
+  it('sees a pending transfer another ledger resolved while opening another of the same amount', async () => {
     const { first, second, wallet, other } = await twoLedgers();
     const hold = (id: string): TransferRequest => ({
       type: 'pending',

@@ -1,6 +1,6 @@
 // One batch from plan to commit, in one round trip when the ledger already knows the state the batch depends on:
 // plan it (the engine), assert the plan balances, send it with its assumptions in one autocommit call, assert that
-// what the database read back is what was planned. A batch naming an account or a hold this ledger has not seen
+// what the database read back is what was planned. A batch naming an account or a pending transfer this ledger has not seen
 // reads it first (a second round trip). When another process has changed what the plan assumed, the database answers
 // with the current state and the batch is planned again; after `optimisticAttemptsMax` such answers it runs in a
 // transaction that locks and reads its state first, which cannot find it out of date.

@@ -73,7 +73,7 @@ const pending = (
 });
 
 /** A committed pending transfer of 300 from wallet 2 to fees 4, as the store would load it. */
-function committedHold(id: string, overrides: Partial<Transfer> = {}): Transfer {
+function committedPending(id: string, overrides: Partial<Transfer> = {}): Transfer {
   return {
     seq: 7n,
     id,
@@ -94,8 +94,8 @@ function committedHold(id: string, overrides: Partial<Transfer> = {}): Transfer 
   };
 }
 
-/** Accounts 2 and 4 as they stand while committedHold is open. */
-function accountsHolding(): Map<bigint, AccountState> {
+/** Accounts 2 and 4 as they stand while committedPending is open. */
+function accountsWithPending(): Map<bigint, AccountState> {
   const accounts = baseAccounts();
   accounts.set(2n, { ...accounts.get(2n)!, debitsPending: 300n });
   accounts.set(4n, { ...accounts.get(4n)!, creditsPending: 300n });
@@ -154,13 +154,13 @@ describe('posted and pending transfers', () => {
 });
 
 describe('resolving holds', () => {
-  const holdIn = (overrides: Partial<Transfer> = {}): Partial<EngineInput> => ({
-    accounts: accountsHolding(),
-    existing: new Map([['h', committedHold('h', overrides)]]),
+  const pendingIn = (overrides: Partial<Transfer> = {}): Partial<EngineInput> => ({
+    accounts: accountsWithPending(),
+    existing: new Map([['h', committedPending('h', overrides)]]),
   });
 
   it('posts a hold in part: releases all of it and posts what was asked', () => {
-    const output = applyGroups(input(holdIn()), [
+    const output = applyGroups(input(pendingIn()), [
       group({ type: 'post_pending', id: 'p', code: 'hold', pendingId: 'h', amount: usdt(120n) }),
     ]);
     expect(output.inserts[0]).toMatchObject({ kind: 'post_pending', amountMinor: 120n, pendingId: 'h' });
@@ -170,7 +170,7 @@ describe('resolving holds', () => {
   });
 
   it('voids a hold: releases it and moves nothing', () => {
-    const output = applyGroups(input(holdIn()), [
+    const output = applyGroups(input(pendingIn()), [
       group({ type: 'void_pending', id: 'v', code: 'hold', pendingId: 'h' }),
     ]);
     expect(output.inserts[0]).toMatchObject({ kind: 'void_pending', amountMinor: 300n });
@@ -179,12 +179,12 @@ describe('resolving holds', () => {
   });
 
   it('expires a hold past its timeout, and refuses to post it', () => {
-    const expiredHold = holdIn({ timeoutAt: new Date(now.getTime() - 1) });
-    const expired = applyGroups(input(expiredHold), [
+    const expiredPending = pendingIn({ timeoutAt: new Date(now.getTime() - 1) });
+    const expired = applyGroups(input(expiredPending), [
       group({ type: 'expire_pending', id: 'x', code: 'expiry', pendingId: 'h' }),
     ]);
     expect(expired.inserts[0]).toMatchObject({ kind: 'expire_pending' });
-    const post = applyGroups(input(expiredHold), [
+    const post = applyGroups(input(expiredPending), [
       group({ type: 'post_pending', id: 'p', code: 'hold', pendingId: 'h' }),
     ]);
     expect(refusal(post.outcomes[0]!).reason).toBe('pending_expired');
@@ -193,23 +193,23 @@ describe('resolving holds', () => {
   it('refuses holds already resolved, missing, over-posted or posted in another asset', () => {
     const cases: [Partial<EngineInput>, EngineRequest, LedgerErrorReason][] = [
       [
-        { ...holdIn(), resolutions: new Map<string, TransferKind>([['h', 'post_pending']]) },
+        { ...pendingIn(), resolutions: new Map<string, TransferKind>([['h', 'post_pending']]) },
         { type: 'void_pending', id: 'v', code: 'hold', pendingId: 'h' },
         'pending_already_posted',
       ],
       [
-        { ...holdIn(), resolutions: new Map<string, TransferKind>([['h', 'expire_pending']]) },
+        { ...pendingIn(), resolutions: new Map<string, TransferKind>([['h', 'expire_pending']]) },
         { type: 'post_pending', id: 'p', code: 'hold', pendingId: 'h' },
         'pending_already_voided',
       ],
       [{}, { type: 'post_pending', id: 'p', code: 'hold', pendingId: 'h' }, 'pending_not_found'],
       [
-        holdIn(),
+        pendingIn(),
         { type: 'post_pending', id: 'p', code: 'hold', pendingId: 'h', amount: usdt(301n) },
         'post_exceeds_pending',
       ],
       [
-        holdIn(),
+        pendingIn(),
         { type: 'post_pending', id: 'p', code: 'hold', pendingId: 'h', amount: usd(1n) },
         'asset_mismatch',
       ],
@@ -278,9 +278,9 @@ describe('refusals', () => {
 
 describe('idempotency', () => {
   it('answers a repeat of a committed transfer with it, and refuses the same id with other content', () => {
-    const committed = committedHold('h');
+    const committed = committedPending('h');
     const existing = new Map([['h', committed]]);
-    const same = applyGroups(input({ accounts: accountsHolding(), existing }), [
+    const same = applyGroups(input({ accounts: accountsWithPending(), existing }), [
       group(pending('h', 2n, 4n, 300n)),
     ]);
     expect(same.outcomes[0]).toMatchObject({
@@ -289,7 +289,7 @@ describe('idempotency', () => {
     });
     expect(same.inserts).toEqual([]);
     expect(same.changedAccounts).toEqual([]);
-    const other = applyGroups(input({ accounts: accountsHolding(), existing }), [
+    const other = applyGroups(input({ accounts: accountsWithPending(), existing }), [
       group(pending('h', 2n, 4n, 301n)),
     ]);
     expect(refusal(other.outcomes[0]!).reason).toBe('exists_with_different_fields');
@@ -304,7 +304,7 @@ describe('idempotency', () => {
   });
 
   it('judges a repeat of a resolution by idempotency, not as a second resolution', () => {
-    const hold = committedHold('h');
+    const hold = committedPending('h');
     const voided: Transfer = { ...hold, seq: 8n, id: 'v', kind: 'void_pending', pendingId: 'h' };
     const output = applyGroups(
       input({

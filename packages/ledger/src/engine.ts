@@ -306,7 +306,7 @@ function postedAmount(
   if (request.amount.asset.code !== pending.asset)
     throw new LedgerError(
       'asset_mismatch',
-      `post in ${request.amount.asset.code} of a ${pending.asset} hold`,
+      `post in ${request.amount.asset.code} of a ${pending.asset} pending transfer`,
       {
         index,
       },
@@ -348,7 +348,7 @@ function moveTotals({ transfer, debit, credit, releasedMinor }: PlannedTransfer)
     credit.creditsPending += amount;
     return;
   }
-  // A resolution releases the whole hold; a post then moves what it posts (all of the hold, or part of it).
+  // A resolution releases the whole pending amount; a post then moves what it posts (all of it, or part).
   debit.debitsPending -= releasedMinor;
   credit.creditsPending -= releasedMinor;
   if (transfer.kind === 'posted' || transfer.kind === 'post_pending') {
@@ -406,7 +406,7 @@ function outputOf(batch: BatchState, outcomes: readonly GroupOutcome[]): EngineO
       before: totalsOf(batch.input.accounts.get(account.id)!),
       after: totalsOf(account),
     })),
-    // A hold opened and resolved in the same batch is never open in the database.
+    // A pending transfer opened and resolved in the same batch is never open in the database.
     pendingOpened: batch.inserts.filter((insert) => insert.kind === 'pending' && !resolvedIds.has(insert.id)),
     pendingResolved: [...resolvedIds].filter((id) => !openedIds.has(id)),
   };

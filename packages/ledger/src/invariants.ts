@@ -1,7 +1,7 @@
 // The ledger's assertions on every batch (TigerStyle: assert what must be true, and crash when it is not). Before the
 // write: per asset, the plan's debit and credit deltas of posted and of pending totals are equal, and the posted
 // deltas are what the new transfers move. After the write: what was written is what was planned, in figures (rows
-// and sums per asset, holds opened and resolved) that the database reads back in the statement that writes them.
+// and sums per asset, pending transfers opened and resolved) that the database reads back in the statement that writes them.
 //
 // A broken assertion is a bug in the ledger or in its schema, never a business outcome: it throws
 // LedgerInvariantError, deliberately not an AppError (Cardgate's error model for expected failures), so no caller can

@@ -1,5 +1,5 @@
 // What one ledger instance knows of the database between batches: the accounts its batches read or wrote, with their
-// totals as of its last batch, and the holds it knows to be open. A batch is planned from this and sent with it as
+// totals as of its last batch, and the pending transfers it knows to be open. A batch is planned from this and sent with it as
 // its assumptions, which ledger_apply_batch checks under the accounts' locks: knowledge that another process has made
 // out of date costs a round trip (the database answers with the current state), never a wrong write. Bounded: the
 // oldest entries go first.
@@ -12,7 +12,7 @@ export interface KnownStateOptions {
   readonly pendingMax: number;
 }
 
-/** A batch's view: the engine's input, complete only when every account and hold the batch names is in it. */
+/** A batch's view: the engine's input, complete only when every account and pending transfer the batch names is in it. */
 export interface BatchView extends LoadedBatch {
   readonly complete: boolean;
 }
@@ -61,7 +61,7 @@ export function createKnownState(options: KnownStateOptions) {
         if (!loaded.existing.has(id) || loaded.resolutions.has(id)) open.delete(id);
     },
 
-    /** Learns a committed batch: its accounts as it left them, the holds it opened, the holds it resolved. */
+    /** Learns a committed batch: its accounts as it left them, the pending transfers it opened and resolved. */
     learnWritten(
       accountsAfter: Iterable<AccountState>,
       opened: Iterable<Transfer>,
