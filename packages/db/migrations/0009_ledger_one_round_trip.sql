@@ -8,6 +8,8 @@
 -- the accounts' locks this function compares every assumption with the stored rows; if any is out of date (another
 -- process wrote meanwhile) it writes nothing and answers with the current state, and the ledger plans again. The
 -- write can therefore never rest on a stale read: the comparison and the write happen under the same locks.
+-- ledger_lock_and_load (0006) stays: a batch whose plans keep finding their state out of date runs in a transaction
+-- after it. ledger_write_batch (0002) is no longer called; it stays while a process of an older version may run.
 
 -- The state a batch is planned from: the same document as ledger_lock_and_load (0006), without taking locks. The
 -- ledger reads it for what it does not know yet; ledger_apply_batch returns it when an assumption was out of date.

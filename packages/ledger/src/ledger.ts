@@ -34,7 +34,7 @@ export interface LedgerOptions {
   readonly commitTransfersMax?: number;
   /** @deprecated The old name of `commitTransfersMax`; it also named the limit per linked batch. */
   readonly batchTransfersMax?: number;
-  /** Accounts and open holds this ledger remembers between batches (commit.ts plans from them), each at most. */
+  /** Accounts and open pending transfers this ledger remembers between batches (commit.ts plans from them), at most. */
   readonly knownAccountsMax?: number;
   readonly knownPendingMax?: number;
   /** Requests waiting at most; beyond it a write is refused as `unavailable`. */
@@ -62,8 +62,9 @@ export function createLedger(options: LedgerOptions) {
   const retryBackoffMsMax = options.retryBackoffMsMax ?? 200;
 
   const known = createKnownState({
-    accountsMax: options.knownAccountsMax ?? 100_000,
-    pendingMax: options.knownPendingMax ?? 100_000,
+    // A cold account or pending transfer costs one extra round trip (a read) when it is next used; nothing worse.
+    accountsMax: options.knownAccountsMax ?? 10_000,
+    pendingMax: options.knownPendingMax ?? 10_000,
   });
   const committer = createBatchCommitter({ pool, now, known, optimisticAttemptsMax: 3 });
   /** Set by the first broken invariant: the ledger then refuses every write, as a crashed process would. */
