@@ -1,8 +1,12 @@
 // `npm run bench:ledger`: the ledger's throughput and latency on this machine, with durable settings (fsync and
 // synchronous_commit on, checked and printed), a Node client and the database on the same 2 cores. Each scenario runs
 // for a fixed number of operations from N concurrent clients; `verify` runs at the end and a broken invariant fails
-// the run. Targets (issue 3): uncontended ≥ 4,000 transfers/s with p99 < 10 ms; one hot account ≥ 2,500/s;
-// batches of 100 linked transfers ≥ 15,000 transfers/s; hold+post pairs ≥ 2,000/s.
+// the run.
+// A shared, noisy machine makes absolute figures meaningless from one run to the next, so the run also measures the
+// machine's durable-commit floor (8 clients each committing a one-row insert, through the same pool) before every
+// scenario and after the last, and prints each scenario as a ratio to the mean of the floors either side of it.
+// Targets (issue 9), as ratios to the floor: uncontended single transfers ≥ 0.35; hold+post pairs ≥ 0.15; batches of
+// 100 linked transfers ≥ 2 (transfers/s against commits/s). The hot account has no target; its ratio is printed.
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { sql, type DatabasePool } from '@cardgate/db';
@@ -17,8 +21,8 @@ const scale = Number(process.env.BENCH_SCALE ?? '1');
 
 interface Scenario {
   readonly name: string;
-  readonly target: string;
-  readonly targetPerSecond: number;
+  /** Throughput over the floor's commits/s at least; undefined: no target, the ratio is printed only. */
+  readonly floorRatioMin: number | undefined;
   readonly operations: number;
   /** Transfers counted per operation (100 for a linked batch of 100; 2 legs for hold+post counted as 1 pair). */
   readonly unitsPerOperation: number;
@@ -27,6 +31,9 @@ interface Scenario {
 }
 
 const settingRow = z.object({ setting: z.string() });
+const noRows = z.object({});
+/** One-row commits per floor measurement: about a second at the floor measured here (~14,500 commits/s). */
+const floorCommits = Math.round(12_000 * scale);
 
 async function setting(pool: DatabasePool, name: 'fsync' | 'synchronous_commit'): Promise<string> {
   return name === 'fsync'
@@ -56,6 +63,26 @@ async function runScenario(scenario: Scenario): Promise<{ perSecond: number; p50
   };
 }
 
+/**
+ * The durable-commit floor: `clients` connections of the pool, each committing a one-row insert (autocommit, one round
+ * trip, one WAL flush per commit unless PostgreSQL groups concurrent flushes). Nothing that commits durably through
+ * this pool can do more commits per second; a ledger batch is one commit, so the ratios say how close to it it gets.
+ */
+async function measureFloor(pool: DatabasePool): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      while (next < floorCommits) {
+        next += 1;
+        await pool.query(sql.prepared('cardgate_bench_commit_floor', noRows)`
+          insert into bench_commit_floor (client) values (${client})`);
+      }
+    }),
+  );
+  return floorCommits / ((performance.now() - started) / 1000);
+}
+
 async function main(): Promise<void> {
   const { pool, close } = await createBenchDatabase('cardgate_bench_ledger', 12);
 
@@ -64,6 +91,10 @@ async function main(): Promise<void> {
     `PostgreSQL: fsync=${await setting(pool, 'fsync')} synchronous_commit=${await setting(pool, 'synchronous_commit')}`,
   );
   console.log(`clients=${clients} accounts=${accountsCount} node=${process.version}`);
+  // The floor's own table, in the bench's throwaway database: not part of any migration.
+  await pool.query(sql.type(noRows)`
+    create table bench_commit_floor (id int8 generated always as identity primary key, client int4 not null,
+      created_at timestamptz not null default now())`);
 
   const treasury = (
     await ledger.createAccounts([{ code: 'treasury:tron:USDT', asset: 'USDT', kind: 'asset' }])
@@ -97,8 +128,7 @@ async function main(): Promise<void> {
   const scenarios: Scenario[] = [
     {
       name: 'uncontended single transfers',
-      target: '≥ 4,000/s, p99 < 10 ms',
-      targetPerSecond: 4_000,
+      floorRatioMin: 0.35,
       operations: Math.round(20_000 * scale),
       unitsPerOperation: 1,
       unit: 'transfers/s',
@@ -116,8 +146,7 @@ async function main(): Promise<void> {
     },
     {
       name: 'one hot account (fee on every transfer)',
-      target: '≥ 2,500/s',
-      targetPerSecond: 2_500,
+      floorRatioMin: undefined,
       operations: Math.round(10_000 * scale),
       unitsPerOperation: 1,
       unit: 'transfers/s',
@@ -134,8 +163,7 @@ async function main(): Promise<void> {
     },
     {
       name: 'batches of 100 linked transfers',
-      target: '≥ 15,000 transfers/s',
-      targetPerSecond: 15_000,
+      floorRatioMin: 2,
       operations: Math.round(400 * scale),
       unitsPerOperation: 100,
       unit: 'transfers/s',
@@ -153,8 +181,7 @@ async function main(): Promise<void> {
     },
     {
       name: 'holds then posts',
-      target: '≥ 2,000 pairs/s',
-      targetPerSecond: 2_000,
+      floorRatioMin: 0.15,
       operations: Math.round(8_000 * scale),
       unitsPerOperation: 1,
       unit: 'hold+post pairs/s',
@@ -177,8 +204,8 @@ async function main(): Promise<void> {
     },
   ];
 
-  const widths = [42, 12, 18, 9, 9, 26, 6];
-  console.log(formatRow(['scenario', 'throughput', 'unit', 'p50 ms', 'p99 ms', 'target', 'met'], widths));
+  const widths = [42, 12, 18, 9, 9, 10, 7, 7, 4];
+  const header = ['scenario', 'throughput', 'unit', 'p50 ms', 'p99 ms', 'floor/s', 'ratio', 'target', 'met'];
   let allMet = true;
   // Warm-up, not measured: the first batches compile the functions' plans, open the pool's connection and let V8
   // optimise the hot path; every scenario then starts from the same warm state.
@@ -195,11 +222,25 @@ async function main(): Promise<void> {
         }),
       ),
     );
+  await measureFloor(pool); // warms the floor's statement and the pool's connections; not counted
+  console.log(formatRow(header, widths));
+  let floorBefore = await measureFloor(pool);
+  const notes: string[] = [];
   for (const scenario of scenarios) {
+    const countsBefore = ledger.commitCounts();
     const result = await runScenario(scenario);
-    const met =
-      result.perSecond >= scenario.targetPerSecond &&
-      (scenario.name.startsWith('uncontended') ? result.p99 < 10 : true);
+    const counts = ledger.commitCounts();
+    const batches = counts.batches - countsBefore.batches;
+    notes.push(
+      `${scenario.name}: ${batches} batches, ${(scenario.operations / batches).toFixed(1)} operations each; ` +
+        `extra round trips: ${counts.loads - countsBefore.loads} loads, ` +
+        `${counts.staleAnswers - countsBefore.staleAnswers} stale answers, ` +
+        `${counts.lockedFallbacks - countsBefore.lockedFallbacks} locked fallbacks`,
+    );
+    const floorAfter = await measureFloor(pool);
+    const floor = (floorBefore + floorAfter) / 2;
+    const ratio = result.perSecond / floor;
+    const met = scenario.floorRatioMin === undefined || ratio >= scenario.floorRatioMin;
     allMet &&= met;
     console.log(
       formatRow(
@@ -209,13 +250,18 @@ async function main(): Promise<void> {
           scenario.unit,
           result.p50.toFixed(2),
           result.p99.toFixed(2),
-          scenario.target,
+          Math.round(floor),
+          ratio.toFixed(3),
+          scenario.floorRatioMin === undefined ? '-' : `≥ ${scenario.floorRatioMin}`,
           met ? 'yes' : 'NO',
         ],
         widths,
       ),
     );
+    floorBefore = floorAfter;
   }
+
+  for (const note of notes) console.log(note);
 
   const report = await ledger.verify();
   console.log(

@@ -3,3 +3,5 @@ export * from './ledger-error.ts';
 export { createLedger, expiryTransferId, type Ledger, type LedgerOptions } from './ledger.ts';
 export { balanceOf, type StatementEntry, type StatementPage } from './reads.ts';
 export type { VerifyReport } from './verify.ts';
+export { LedgerInvariantError } from './invariants.ts';
+export type { CommitCounts } from './commit.ts';

@@ -1,24 +1,21 @@
-// The ledger's public API. Writes go through the group-commit batcher into one transaction per batch; every write is
-// idempotent by its client-chosen id, retried internally (bounded) on transient database failures, and checked
-// against the account flags both here and by database constraints.
+// The ledger's public API. Writes go through the group-commit batcher into one database commit per batch (one round
+// trip when the ledger knows the state it depends on: commit.ts); every write is idempotent by its client-chosen id,
+// retried internally (bounded) on transient database failures, checked against the account flags both here and by
+// database constraints, and asserted on every batch (invariants.ts). A broken assertion stops the ledger's writes.
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type DatabasePool } from '@cardgate/db';
 import { z } from 'zod';
 import { createBatcher, QueueFullError } from './batcher.ts';
-import { applyGroups, type EngineRequest } from './engine.ts';
+import { createBatchCommitter, type GroupResult } from './commit.ts';
+import type { EngineGroup, EngineRequest } from './engine.ts';
+import { LedgerInvariantError } from './invariants.ts';
+import { createKnownState } from './known-state.ts';
 import { LedgerError } from './ledger-error.ts';
-import {
-  accountColumns,
-  accountFromRow,
-  accountRow,
-  lockAccounts,
-  lockAndLoad,
-  writeBatch,
-} from './store.ts';
+import { accountColumns, accountFromRow, accountRow, lockAccounts } from './store.ts';
 import { isTransientDatabaseError } from './transient.ts';
 import { checkAccountCode, validateBatch } from './validate.ts';
-import type { Account, AccountSpec, Transfer, TransferRequest, TransferResult } from './types.ts';
+import type { Account, AccountSpec, TransferRequest, TransferResult } from './types.ts';
 import { createLedgerReads } from './reads.ts';
 import { verifyLedger } from './verify.ts';
 
@@ -30,18 +27,21 @@ export interface LedgerOptions {
    * batch is in flight form the next batch, and batches sharing a hot account never contend with each other.
    */
   readonly lanesMax?: number;
-  /** Transfers per batch at most. */
+  /**
+   * Transfers in one database commit at most: the group-commit batcher joins linked batches (each at most
+   * `linkedTransfersMax`, validate.ts) into one commit up to this many transfers.
+   */
+  readonly commitTransfersMax?: number;
+  /** @deprecated The old name of `commitTransfersMax`; it also named the limit per linked batch. */
   readonly batchTransfersMax?: number;
+  /** Accounts and open pending transfers this ledger remembers between batches (commit.ts plans from them), at most. */
+  readonly knownAccountsMax?: number;
+  readonly knownPendingMax?: number;
   /** Requests waiting at most; beyond it a write is refused as `unavailable`. */
   readonly queueMax?: number;
   /** Attempts per batch on transient database errors. */
   readonly attemptsMax?: number;
   readonly retryBackoffMsMax?: number;
-}
-
-interface Group {
-  readonly batchId: string;
-  readonly requests: readonly EngineRequest[];
 }
 
 const noRows = z.object({});
@@ -61,51 +61,26 @@ export function createLedger(options: LedgerOptions) {
   const attemptsMax = options.attemptsMax ?? 8;
   const retryBackoffMsMax = options.retryBackoffMsMax ?? 200;
 
-  async function runOnce(groups: readonly Group[]): Promise<(TransferResult[] | LedgerError)[]> {
-    const ids = new Set<string>();
-    const pendingIds = new Set<string>();
-    for (const group of groups)
-      for (const request of group.requests) {
-        ids.add(request.id);
-        if ('pendingId' in request) {
-          ids.add(request.pendingId);
-          pendingIds.add(request.pendingId);
-        }
+  const known = createKnownState({
+    // A cold account or pending transfer costs one extra round trip (a read) when it is next used; nothing worse.
+    accountsMax: options.knownAccountsMax ?? 10_000,
+    pendingMax: options.knownPendingMax ?? 10_000,
+  });
+  const committer = createBatchCommitter({ pool, now, known, optimisticAttemptsMax: 3 });
+  /** Set by the first broken invariant: the ledger then refuses every write, as a crashed process would. */
+  let halted: LedgerInvariantError | undefined;
+
+  async function runOnce(groups: readonly EngineGroup[]): Promise<GroupResult[]> {
+    if (halted) throw halted;
+    try {
+      return await committer.commit(groups);
+    } catch (error) {
+      if (error instanceof LedgerInvariantError) {
+        halted = error;
+        known.clear();
       }
-    return pool.transaction(async (connection) => {
-      const accountIds: bigint[] = [];
-      for (const group of groups)
-        for (const request of group.requests)
-          if ('debitAccountId' in request) accountIds.push(request.debitAccountId, request.creditAccountId);
-      const { accounts, existing, resolutions } = await lockAndLoad(
-        connection,
-        accountIds,
-        [...ids],
-        [...pendingIds],
-      );
-      const output = applyGroups({ accounts, existing, resolutions, now: now() }, groups);
-      const assigned = await writeBatch(
-        connection,
-        output.inserts,
-        output.changedAccounts,
-        output.pendingOpened,
-        output.pendingResolved,
-      );
-      const created = new Map<string, Transfer>();
-      for (const insert of output.inserts) {
-        const slot = assigned.get(insert.id);
-        if (!slot) throw new Error(`transfer ${insert.id} was planned but not inserted`);
-        created.set(insert.id, { ...insert, seq: slot.seq, createdAt: slot.createdAt });
-      }
-      return output.outcomes.map((outcome) => {
-        if (!outcome.ok) return outcome.error;
-        return outcome.results.map((result): TransferResult => {
-          const transfer = existing.get(result.transfer.id) ?? created.get(result.transfer.id);
-          if (!transfer) throw new Error(`no stored transfer for ${result.transfer.id}`);
-          return { status: result.status, transfer };
-        });
-      });
-    });
+      throw error;
+    }
   }
 
   /** Runs `operation`, retrying transient database failures with jittered, bounded backoff. */
@@ -130,18 +105,19 @@ export function createLedger(options: LedgerOptions) {
     }
   }
 
-  const runWithRetries = (groups: readonly Group[]) => withTransientRetries(() => runOnce(groups));
+  const runWithRetries = (groups: readonly EngineGroup[]) => withTransientRetries(() => runOnce(groups));
 
-  const batcher = createBatcher<Group, TransferResult[] | LedgerError>({
+  const batcher = createBatcher<EngineGroup, GroupResult>({
     run: runWithRetries,
     lanesMax: options.lanesMax ?? 1,
-    weightMax: options.batchTransfersMax ?? 2_000,
+    weightMax: options.commitTransfersMax ?? options.batchTransfersMax ?? 2_000,
     weightOf: (group) => group.requests.length,
     queueMax: options.queueMax ?? 100_000,
   });
 
   async function submitGroup(requests: readonly EngineRequest[]): Promise<TransferResult[]> {
-    let outcome: TransferResult[] | LedgerError;
+    if (halted) throw halted;
+    let outcome: GroupResult;
     try {
       outcome = await batcher.submit({ batchId: requests[0]!.id, requests });
     } catch (error) {
@@ -208,6 +184,7 @@ export function createLedger(options: LedgerOptions) {
         await connection.query(sql.type(noRows)`
           update ledger_account set closed_at = coalesce(closed_at, now()) where id = ${accountId}`);
       });
+      known.forget({ accountIds: [accountId], transferIds: [], pendingIds: [] });
     },
 
     /** Submits a linked batch: every transfer in it commits, or none does. */
@@ -254,6 +231,9 @@ export function createLedger(options: LedgerOptions) {
     },
 
     verify: () => verifyLedger(pool),
+
+    /** How this ledger's batches reached the database so far (round trips beyond one per batch, by cause). */
+    commitCounts: () => committer.counts(),
 
     /** Waits for queued writes to finish. */
     drained: () => batcher.drained(),

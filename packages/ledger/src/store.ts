@@ -1,9 +1,18 @@
-// The ledger's SQL. One batch is one transaction of two calls: lock its accounts in id order and read what it refers
-// to (after the lock, so a concurrent resolution is seen), then write every new transfer, every changed account total
-// and the open-pending bookkeeping. Both are PL/pgSQL functions (migration 0002) so their plans are cached.
-import { sql, type DatabaseTransactionConnection } from '@cardgate/db';
+// The ledger's SQL. A batch is one call of ledger_apply_batch (migration 0009) in autocommit: under its accounts'
+// locks it checks the assumptions the plan was made under, writes every new transfer, every changed account total and
+// the open-pending bookkeeping, and reads back what it wrote. What the ledger does not know yet it reads first with
+// ledger_load_state; a batch that keeps finding its assumptions out of date runs in a transaction instead, after
+// ledger_lock_and_load (0006) has locked and read its state. All are PL/pgSQL functions, so their plans are cached.
+import { sql, type CommonQueryMethods, type DatabaseTransactionConnection } from '@cardgate/db';
 import { z } from 'zod';
-import type { AccountState, NewTransfer } from './engine.ts';
+import type { AccountState, EngineOutput, NewTransfer } from './engine.ts';
+import {
+  figuresDocument,
+  figuresFromDocument,
+  figuresToDocument,
+  LedgerInvariantError,
+  type BatchFigures,
+} from './invariants.ts';
 import type { Totals, Transfer, TransferKind } from './types.ts';
 
 const transferRow = z.object({
@@ -119,8 +128,6 @@ export async function lockAccounts(
   return locked;
 }
 
-const insertedRow = z.object({ id: z.string(), seq: z.bigint(), created_at_ms: z.bigint() });
-
 const int8Text = z
   .string()
   .regex(/^-?\d+$/)
@@ -165,31 +172,155 @@ const loadedBatch = z.object({
 
 const loadedRow = z.object({ loaded: z.unknown() });
 
+/** A batch's state as the database holds it: the accounts that exist, the transfers, the resolutions. */
 export interface LoadedBatch {
   readonly accounts: Map<bigint, AccountState>;
   readonly existing: Map<string, Transfer>;
   readonly resolutions: Map<string, TransferKind>;
 }
 
-/**
- * One round trip: locks the batch's accounts (and those of the pending transfers it refers to) in ascending id order,
- * then reads the transfers it refers to and how referenced pending transfers were resolved.
- */
-export async function lockAndLoad(
-  connection: DatabaseTransactionConnection,
-  accountIds: readonly bigint[],
-  transferIds: readonly string[],
-  pendingIds: readonly string[],
-): Promise<LoadedBatch> {
-  const loaded = await connection.oneFirst(sql.prepared('cardgate_ledger_lock_and_load', loadedRow)`
-    select ledger_lock_and_load(${sql.array([...new Set(accountIds)], 'int8')}, ${sql.array(transferIds, 'text')},
-      ${sql.array(pendingIds, 'text')}) as loaded`);
-  const parsed = loadedBatch.parse(loaded);
+/** What a batch names: the accounts of its new transfers, its own ids and the pending transfers it resolves. */
+export interface BatchNeeds {
+  readonly accountIds: readonly bigint[];
+  readonly transferIds: readonly string[];
+  readonly pendingIds: readonly string[];
+}
+
+function loadedFrom(document: unknown): LoadedBatch {
+  const parsed = loadedBatch.parse(document);
   return {
-    accounts: new Map(parsed.accounts.map((row) => [row.id, { ...accountFromRow(row) }])),
+    accounts: new Map(parsed.accounts.map((row) => [row.id, accountFromRow(row)])),
     existing: new Map(parsed.transfers.map((row) => [row.id, transferFromRow(row)])),
     resolutions: new Map(parsed.resolutions.map((row) => [row.pending_id, row.kind])),
   };
+}
+
+/**
+ * One round trip, in a transaction: locks the batch's accounts (and those of the pending transfers it refers to) in
+ * ascending id order, then reads the transfers it refers to and how referenced pending transfers were resolved.
+ */
+export async function lockAndLoad(
+  connection: DatabaseTransactionConnection,
+  needs: BatchNeeds,
+): Promise<LoadedBatch> {
+  const loaded = await connection.oneFirst(sql.prepared('cardgate_ledger_lock_and_load', loadedRow)`
+    select ledger_lock_and_load(${sql.array([...new Set(needs.accountIds)], 'int8')},
+      ${sql.array([...needs.transferIds], 'text')}, ${sql.array([...needs.pendingIds], 'text')}) as loaded`);
+  return loadedFrom(loaded);
+}
+
+/** One round trip, no locks: the same state as lockAndLoad, for what the ledger does not know yet. */
+export async function loadState(connection: CommonQueryMethods, needs: BatchNeeds): Promise<LoadedBatch> {
+  const loaded = await connection.oneFirst(sql.prepared('cardgate_ledger_load_state', loadedRow)`
+    select ledger_load_state(${sql.array([...new Set(needs.accountIds)], 'int8')},
+      ${sql.array([...needs.transferIds], 'text')}, ${sql.array([...needs.pendingIds], 'text')}) as loaded`);
+  return loadedFrom(loaded);
+}
+
+/** What a plan was made under; ledger_apply_batch checks each under the accounts' locks before it writes. */
+export interface Assumptions {
+  /** Every account the plan read, ascending, as it read it; undefined: the plan found no such account. */
+  readonly accounts: readonly { readonly id: bigint; readonly state: AccountState | undefined }[];
+  /** Transfer ids the plan took to be unused. */
+  readonly absentIds: readonly string[];
+  /** Pending transfers the plan took to be unresolved. */
+  readonly openPendingIds: readonly string[];
+}
+
+export type ApplyAnswer =
+  | {
+      readonly written: true;
+      readonly figures: BatchFigures;
+      readonly assigned: ReadonlyMap<string, { readonly seq: bigint; readonly createdAt: Date }>;
+    }
+  | { readonly written: false; readonly state: LoadedBatch };
+
+const answerDocument = z.discriminatedUnion('written', [
+  z.object({
+    written: z.literal(true),
+    figures: figuresDocument,
+    ids: z.array(z.string()),
+    seqs: z.array(int8Text),
+    created_at_ms: int8Text.nullable(),
+  }),
+  z.object({ written: z.literal(false), state: z.unknown() }),
+]);
+const answerRow = z.object({ answer: z.unknown() });
+
+/** The SQLSTATE ledger_apply_batch raises when what it wrote differs from the plan's figures. */
+export const invariantSqlState = 'LG001';
+
+function sqlStateOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current; depth += 1) {
+    const candidate = current as { code?: unknown; cause?: unknown };
+    if (candidate.code === invariantSqlState) return invariantSqlState;
+    current = candidate.cause;
+  }
+  return undefined;
+}
+
+/**
+ * One round trip: checks the plan's assumptions under its accounts' locks and, if they hold, writes it and returns
+ * the figures read back; if one does not, writes nothing and returns the current state. In autocommit (a pool) the
+ * call is the whole transaction.
+ */
+export async function applyBatch(
+  connection: CommonQueryMethods,
+  plan: EngineOutput,
+  assumptions: Assumptions,
+  needs: BatchNeeds,
+  expected: BatchFigures,
+  transferIds: readonly string[],
+): Promise<ApplyAnswer> {
+  let answer: unknown;
+  try {
+    answer = await connection.oneFirst(sql.prepared('cardgate_ledger_apply_batch', answerRow)`
+      select ledger_apply_batch(${assumptionsSql(assumptions, needs)}, ${writeSql(plan)},
+        ${sql.jsonb(figuresToDocument(expected))}) as answer`);
+  } catch (error) {
+    if (sqlStateOf(error) === invariantSqlState)
+      throw new LedgerInvariantError('the database refused a write that differs from its plan', transferIds, {
+        cause: error,
+      });
+    throw error;
+  }
+  const parsed = answerDocument.parse(answer);
+  if (!parsed.written) return { written: false, state: loadedFrom(parsed.state) };
+  const createdAt = new Date(Number(parsed.created_at_ms ?? 0n));
+  const assigned = new Map(parsed.ids.map((id, index) => [id, { seq: parsed.seqs[index]!, createdAt }]));
+  return { written: true, figures: figuresFromDocument(parsed.figures), assigned };
+}
+
+function assumedTotals(assumptions: Assumptions, field: keyof Totals) {
+  return sql.array(
+    assumptions.accounts.map(({ state }) => state?.[field] ?? null),
+    'int8',
+  );
+}
+
+function assumptionsSql(assumptions: Assumptions, needs: BatchNeeds) {
+  return sql.join(
+    [
+      sql.array(
+        assumptions.accounts.map(({ id }) => id),
+        'int8',
+      ),
+      sql.array(
+        assumptions.accounts.map(({ state }) => state?.closed ?? null),
+        'bool',
+      ),
+      assumedTotals(assumptions, 'debitsPosted'),
+      assumedTotals(assumptions, 'creditsPosted'),
+      assumedTotals(assumptions, 'debitsPending'),
+      assumedTotals(assumptions, 'creditsPending'),
+      sql.array([...assumptions.absentIds], 'text'),
+      sql.array([...assumptions.openPendingIds], 'text'),
+      sql.array([...needs.transferIds], 'text'),
+      sql.array([...needs.pendingIds], 'text'),
+    ],
+    sql.fragment`, `,
+  );
 }
 
 function totalsArray(
@@ -203,100 +334,87 @@ function totalsArray(
   );
 }
 
-/** Writes a batch's effects in one call; returns the sequence number and commit time of each new transfer. */
-export async function writeBatch(
-  connection: DatabaseTransactionConnection,
-  inserts: readonly NewTransfer[],
-  changedAccounts: readonly AccountState[],
-  pendingOpened: readonly NewTransfer[],
-  pendingResolved: readonly string[],
-): Promise<Map<string, { seq: bigint; createdAt: Date }>> {
-  const assigned = new Map<string, { seq: bigint; createdAt: Date }>();
-  if (inserts.length === 0) return assigned;
-  const rows = await connection.any(sql.prepared('cardgate_ledger_write_batch', insertedRow)`
-    select id, seq, created_at_ms from ledger_write_batch(
-      ${sql.array(
+function changedArray(plan: EngineOutput, field: keyof Totals) {
+  return sql.array(
+    plan.changedAccounts.map((change) => change.after[field]),
+    'int8',
+  );
+}
+
+function writeSql(plan: EngineOutput) {
+  const inserts = plan.inserts;
+  return sql.join(
+    [
+      sql.array(
         inserts.map((t) => t.id),
         'text',
-      )},
-      ${sql.array(
+      ),
+      sql.array(
         inserts.map((t) => t.batchId),
         'text',
-      )},
-      ${sql.array(
+      ),
+      sql.array(
         inserts.map((t) => t.kind),
         'text',
-      )},
-      ${sql.array(
+      ),
+      sql.array(
         inserts.map((t) => t.code),
         'text',
-      )},
-      ${sql.array(
+      ),
+      sql.array(
         inserts.map((t) => t.asset),
         'text',
-      )},
-      ${sql.array(
+      ),
+      sql.array(
         inserts.map((t) => t.debitAccountId),
         'int8',
-      )},
-      ${sql.array(
+      ),
+      sql.array(
         inserts.map((t) => t.creditAccountId),
         'int8',
-      )},
-      ${sql.array(
+      ),
+      sql.array(
         inserts.map((t) => t.amountMinor),
         'int8',
-      )},
-      ${sql.array(
+      ),
+      sql.array(
         inserts.map((t) => t.pendingId),
         'text',
-      )},
-      ${sql.array(
+      ),
+      sql.array(
         inserts.map((t) => t.timeoutAt?.toISOString() ?? null),
         'timestamptz',
-      )},
-      ${sql.array(
+      ),
+      sql.array(
         inserts.map((t) => JSON.stringify(t.metadata)),
         'jsonb',
-      )},
-      ${totalsArray(inserts, 'debitAfter', 'debitsPosted')},
-      ${totalsArray(inserts, 'debitAfter', 'creditsPosted')},
-      ${totalsArray(inserts, 'debitAfter', 'debitsPending')},
-      ${totalsArray(inserts, 'debitAfter', 'creditsPending')},
-      ${totalsArray(inserts, 'creditAfter', 'debitsPosted')},
-      ${totalsArray(inserts, 'creditAfter', 'creditsPosted')},
-      ${totalsArray(inserts, 'creditAfter', 'debitsPending')},
-      ${totalsArray(inserts, 'creditAfter', 'creditsPending')},
-      ${sql.array(
-        changedAccounts.map((a) => a.id),
+      ),
+      totalsArray(inserts, 'debitAfter', 'debitsPosted'),
+      totalsArray(inserts, 'debitAfter', 'creditsPosted'),
+      totalsArray(inserts, 'debitAfter', 'debitsPending'),
+      totalsArray(inserts, 'debitAfter', 'creditsPending'),
+      totalsArray(inserts, 'creditAfter', 'debitsPosted'),
+      totalsArray(inserts, 'creditAfter', 'creditsPosted'),
+      totalsArray(inserts, 'creditAfter', 'debitsPending'),
+      totalsArray(inserts, 'creditAfter', 'creditsPending'),
+      sql.array(
+        plan.changedAccounts.map((change) => change.id),
         'int8',
-      )},
-      ${sql.array(
-        changedAccounts.map((a) => a.debitsPosted),
-        'int8',
-      )},
-      ${sql.array(
-        changedAccounts.map((a) => a.creditsPosted),
-        'int8',
-      )},
-      ${sql.array(
-        changedAccounts.map((a) => a.debitsPending),
-        'int8',
-      )},
-      ${sql.array(
-        changedAccounts.map((a) => a.creditsPending),
-        'int8',
-      )},
-      ${sql.array(
-        pendingOpened.map((t) => t.id),
+      ),
+      changedArray(plan, 'debitsPosted'),
+      changedArray(plan, 'creditsPosted'),
+      changedArray(plan, 'debitsPending'),
+      changedArray(plan, 'creditsPending'),
+      sql.array(
+        plan.pendingOpened.map((t) => t.id),
         'text',
-      )},
-      ${sql.array(
-        pendingOpened.map((t) => t.timeoutAt?.toISOString() ?? null),
+      ),
+      sql.array(
+        plan.pendingOpened.map((t) => t.timeoutAt?.toISOString() ?? null),
         'timestamptz',
-      )},
-      ${sql.array([...pendingResolved], 'text')})`);
-  for (const row of rows)
-    assigned.set(row.id, { seq: row.seq, createdAt: new Date(Number(row.created_at_ms)) });
-  return assigned;
+      ),
+      sql.array([...plan.pendingResolved], 'text'),
+    ],
+    sql.fragment`, `,
+  );
 }

@@ -9,7 +9,8 @@ export const transferCodePattern = /^[a-z][a-z0-9_.:-]{0,63}$/;
 const accountCodePattern = /^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)*$/;
 const metadataKeysMax = 32;
 const metadataValueLengthMax = 512;
-export const batchTransfersMax = 1_000;
+/** Transfers in one linked batch (one `submit`, all or nothing) at most. */
+export const linkedTransfersMax = 1_000;
 
 export function checkAccountCode(code: unknown): string {
   if (typeof code !== 'string' || code.length > 120 || !accountCodePattern.test(code))
@@ -70,8 +71,8 @@ export function validateBatch(requests: readonly TransferRequest[]): void {
   // A plain boolean helper: Array.isArray would narrow `requests` to any[] and hide its element type.
   if (!isList(requests) || requests.length === 0)
     throw new LedgerError('batch_empty', 'a batch needs at least one transfer');
-  if (requests.length > batchTransfersMax)
-    throw new LedgerError('batch_too_large', `a batch holds at most ${batchTransfersMax} transfers`);
+  if (requests.length > linkedTransfersMax)
+    throw new LedgerError('batch_too_large', `a linked batch holds at most ${linkedTransfersMax} transfers`);
   const ids = new Set<string>();
   requests.forEach((request, index) => {
     if (typeof request.id !== 'string' || !transferIdPattern.test(request.id))
