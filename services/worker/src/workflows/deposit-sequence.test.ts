@@ -12,7 +12,7 @@ import { createLedger } from '@cardgate/ledger';
 import { accountExtendedPublicKey } from '@cardgate/tron';
 import { uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
 import { depositEventSignalName, depositWorkflowId, type DepositEvent } from '@cardgate/contracts';
-import { chart } from '../activities/chart.ts';
+import { chart } from '@cardgate/domain';
 import { useTimeSkipping } from '../time-skipping.testing.ts';
 import { depositWorkflow } from './deposit.workflow.ts';
 
