@@ -9,7 +9,10 @@ import { createTemporalLogger } from './temporal-logger.ts';
 function capture(): { lines: Record<string, unknown>[]; sink: Writable } {
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
-    write: (chunk: Buffer, _encoding, done) => (lines.push(JSON.parse(chunk.toString())), done()),
+    write: (chunk: Buffer, _encoding, done) => (
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>),
+      done()
+    ),
   });
   return { lines, sink };
 }
