@@ -88,6 +88,7 @@ let devState: DevState = {
   pid: process.pid,
   startedAt: new Date().toISOString(),
   childPids: [],
+  processes: {},
   endpoints: {},
 };
 
@@ -126,7 +127,7 @@ const supervisorOptions: SupervisorOptions = {
   say,
   onGiveUp: () => void stopEverything(1),
   onStarted: () => {
-    if (!stopping) writeDevState((devState = { ...devState, childPids: livePids() }));
+    if (!stopping) writeDevState((devState = { ...devState, ...livePids() }));
   },
 };
 
@@ -254,7 +255,7 @@ try {
 
   devState = {
     ...devState,
-    childPids: livePids(),
+    ...livePids(),
     endpoints: {
       API: `http://127.0.0.1:${ports.api}  (health: /health)`,
       'Watcher health': `http://127.0.0.1:${ports.watcher}/health`,
@@ -357,10 +358,17 @@ async function startSupervisedTemporal(): Promise<{
   };
 }
 
-function livePids(): number[] {
-  return [...started.services, ...started.standIns, ...(started.temporal ? [started.temporal] : [])]
-    .map((process_) => process_.pid())
-    .filter((pid): pid is number => pid !== undefined);
+function livePids(): Pick<DevState, 'childPids' | 'processes'> {
+  const processes: Record<string, number> = {};
+  for (const process_ of [
+    ...started.services,
+    ...started.standIns,
+    ...(started.temporal ? [started.temporal] : []),
+  ]) {
+    const pid = process_.pid();
+    if (pid !== undefined) processes[process_.name] = pid;
+  }
+  return { childPids: Object.values(processes), processes };
 }
 
 async function proveWorkerRoundTrip(address: string, namespace: string): Promise<void> {

@@ -28,6 +28,8 @@ export interface DevState {
   readonly pid: number;
   readonly startedAt: string;
   readonly childPids: readonly number[];
+  /** The same pids by process name (`worker`, `temporal`, ...). */
+  readonly processes: Readonly<Record<string, number>>;
   readonly endpoints: Readonly<Record<string, string>>;
 }
 
