@@ -39,6 +39,8 @@ import {
 } from './world.ts';
 
 const say = (line: string): void => void process.stdout.write(`[dev] ${line}\n`);
+// A reader that went away (a closed terminal, `| tee` ended by the same Ctrl-C) must not end the stop half-way.
+process.stdout.on('error', () => undefined);
 const write = (line: string): void => void process.stdout.write(`${line}\n`);
 
 const usage = 'usage: npm run dev [-- --fresh]   (--fresh: delete the local world and start a new one)';
@@ -107,12 +109,19 @@ async function stopEverything(exitCode: number): Promise<never> {
   process.exit(exitCode);
 }
 
+// A Ctrl-C reaches this process twice: from the terminal (it signals the whole foreground group, npm included) and
+// from npm, which forwards SIGINT and SIGTERM to its script. So a repeat within this time is the same request; a
+// later one means "kill at once".
+const repeatSignalMsMin = 1_000;
+let firstSignalAtMs: number | undefined;
 const onSignal = (signal: NodeJS.Signals): void => {
   if (!stopping) {
+    firstSignalAtMs = Date.now();
     say(`${signal}: stopping everything (send it again to kill at once)`);
     void stopEverything(0);
     return;
   }
+  if (firstSignalAtMs === undefined || Date.now() - firstSignalAtMs < repeatSignalMsMin) return;
   say(`${signal} again: killing what is still running`);
   for (const process_ of [...started.services, ...started.standIns, started.temporal]) process_?.kill();
   removeDevState();

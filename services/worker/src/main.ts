@@ -16,8 +16,11 @@ import { notificationQueueName } from './activities/notifications.ts';
 
 const environment = loadEnvOrExit(workerEnvironment);
 const logger = createLogger({ service: 'worker', level: environment.LOG_LEVEL });
-// The SDK's lines, and the native core's (forward), as JSON lines through this process's logger.
+// The SDK's lines, and the native core's (forward), as JSON lines through this process's logger. No shutdown signals
+// of the SDK's own: onShutdown below stops the worker; the SDK's handler took a SIGTERM that came during start-up,
+// before there was a worker to stop, and the process went on starting (npm run dev waited out its grace period).
 Runtime.install({
+  shutdownSignals: [],
   logger: createTemporalLogger(logger, { levelMin: 'WARN' }),
   telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
 });
