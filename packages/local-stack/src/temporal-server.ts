@@ -101,7 +101,10 @@ export async function startTemporalDevServer(options: StartTemporalOptions): Pro
   if (niceness !== undefined && !(Number.isInteger(niceness) && niceness >= 1 && niceness <= 19))
     throw new RangeError(`niceness must be an integer from 1 to 19, got ${niceness}`);
   // `nice` execs the server in its own place: the pid is the server's, and every thread it starts inherits the level.
-  const spawnOptions: SpawnOptions = { stdio: ['ignore', output, output], detached: options.detached ?? false };
+  const spawnOptions: SpawnOptions = {
+    stdio: ['ignore', output, output],
+    detached: options.detached ?? false,
+  };
   const child =
     niceness === undefined
       ? spawn(executable, args, spawnOptions)
