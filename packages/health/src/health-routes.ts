@@ -3,7 +3,8 @@ import { Hono } from 'hono';
 
 export type HealthCheck = () => Promise<void>;
 
-const healthCheckTimeoutMs = 2_000;
+/** How long each readiness check may take before it counts as failing. */
+export const healthCheckTimeoutMs = 2_000;
 
 export function createHealthRoutes(checks: Readonly<Record<string, HealthCheck>>): Hono {
   const routes = new Hono();

@@ -1,9 +1,10 @@
 // Proves the API's shared edge behaviour in-process: readiness reflects the real database, a failing dependency
 // turns readiness into 503 without leaking internals, unknown routes get problem+json 404, and the request id is
-// echoed (or generated when the offered one is unsafe).
+// echoed (or generated when the offered one is unsafe) and written once on every line of the request.
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { createLogger } from '@cardgate/config';
+import { AppError } from '@cardgate/errors';
 import { pingDatabase } from '@cardgate/db';
 import { testLogger, useTestDatabase } from '@cardgate/test-harness';
 import { createApp } from './app.ts';
@@ -61,5 +62,28 @@ describe('request handling', () => {
     const replaced = await app.request('/health/live', { headers: { 'x-request-id': 'bad id\n' } });
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(lines.some((line) => JSON.parse(line).requestId === 'abc-123')).toBe(true);
+  });
+
+  it('writes the request id once on the rejection line and on the access line', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write: (chunk: Buffer, _encoding, done) => (lines.push(chunk.toString()), done()),
+    });
+    const app = createApp({
+      logger: createLogger({ service: 'api-test', destination: sink }),
+      healthChecks: {},
+    });
+    app.get('/refuse', () => {
+      throw new AppError('invalid_input', 'refused on purpose');
+    });
+    const response = await app.request('/refuse', { headers: { 'x-request-id': 'once-1' } });
+    expect(response.status).toBe(400);
+    const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(messages).toEqual(['request rejected', 'request']);
+    for (const line of lines) {
+      // JSON.parse keeps only the last of two equal keys; the raw line shows a repeated one.
+      expect(line.match(/"requestId":/g)).toHaveLength(1);
+      expect((JSON.parse(line) as { requestId: string }).requestId).toBe('once-1');
+    }
   });
 });

@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { createLogger, loadEnvOrExit, onShutdown } from '@cardgate/config';
 import { createDatabasePool, pingDatabase } from '@cardgate/db';
-import { serveApp } from '@cardgate/health';
+import { serveApp, temporalHealthCheck } from '@cardgate/health';
 import { createApp } from './app.ts';
 import { apiEnvironment } from './env.ts';
 import { createCardEventStore } from './card-events/event-store.ts';
@@ -31,7 +31,7 @@ const app = createApp({
   logger,
   healthChecks: {
     database: () => pingDatabase(pool),
-    temporal: async () => void (await connection.healthService.check({})),
+    temporal: temporalHealthCheck(connection),
   },
   cardWebhooks: { secret: environment.CARD_WEBHOOK_SECRET, store, dispatcher },
 });

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { Client, Connection } from '@temporalio/client';
 import { createLogger, loadEnvOrExit, onShutdown } from '@cardgate/config';
 import { createDatabasePool, pingDatabase } from '@cardgate/db';
-import { createHealthRoutes, serveApp } from '@cardgate/health';
+import { createHealthRoutes, serveApp, temporalHealthCheck } from '@cardgate/health';
 import { createTronNodeClient } from '@cardgate/tron';
 import { AddressBook } from './address-book.ts';
 import { createDepositAddressSource } from './address-book-store.ts';
@@ -93,7 +93,7 @@ const healthApp = new Hono()
     '/',
     createHealthRoutes({
       database: () => pingDatabase(pool),
-      temporal: async () => void (await temporal.healthService.check({})),
+      temporal: temporalHealthCheck(temporal),
       tron: async () => void (await source.head()),
     }),
   )

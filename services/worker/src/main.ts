@@ -1,23 +1,28 @@
 // The worker process: serves Cardgate's Temporal workflows and activities, with a health endpoint beside it.
 import { Hono } from 'hono';
-import { NativeConnection, Runtime, makeTelemetryFilterString, DefaultLogger } from '@temporalio/worker';
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { Redis } from 'ioredis';
-import { createLogger, loadEnvOrExit, onShutdown } from '@cardgate/config';
+import { createLogger, createTemporalLogger, loadEnvOrExit, onShutdown } from '@cardgate/config';
 import { createDatabasePool, pingDatabase } from '@cardgate/db';
 import { createHttpCardProvider } from '@cardgate/card-provider';
 import { createLedger } from '@cardgate/ledger';
 import { Queue } from 'bullmq';
-import { createHealthRoutes, serveApp } from '@cardgate/health';
+import { createHealthRoutes, redisHealthCheck, serveApp, temporalHealthCheck } from '@cardgate/health';
 import { createActivities } from './activities/index.ts';
 import { createWorker } from './worker.ts';
+import { cardProviderHealthCheck } from './readiness.ts';
 import { moneySettingsFrom, workerEnvironment } from './env.ts';
 import { notificationQueueName } from '@cardgate/contracts';
 
 const environment = loadEnvOrExit(workerEnvironment);
 const logger = createLogger({ service: 'worker', level: environment.LOG_LEVEL });
+// The SDK's lines, and the native core's (forward), as JSON lines through this process's logger. No shutdown signals
+// of the SDK's own: onShutdown below stops the worker; the SDK's handler took a SIGTERM that came during start-up,
+// before there was a worker to stop, and the process went on starting (npm run dev waited out its grace period).
 Runtime.install({
-  logger: new DefaultLogger('WARN', (entry) => logger.warn({ sdk: entry.meta }, entry.message)),
-  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+  shutdownSignals: [],
+  logger: createTemporalLogger(logger, { levelMin: 'WARN' }),
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
 });
 
 const pool = await createDatabasePool({
@@ -28,6 +33,11 @@ const redis = new Redis(environment.REDIS_URL, { maxRetriesPerRequest: null, laz
 await redis.connect();
 const notifications = new Queue(notificationQueueName, { connection: redis });
 const connection = await NativeConnection.connect({ address: environment.TEMPORAL_ADDRESS });
+const provider = createHttpCardProvider({
+  baseUrl: environment.CARD_PROVIDER_URL,
+  apiKey: environment.CARD_PROVIDER_API_KEY,
+  timeoutMs: environment.CARD_PROVIDER_TIMEOUT_MS,
+});
 const worker = await createWorker({
   connection,
   namespace: environment.TEMPORAL_NAMESPACE,
@@ -36,11 +46,7 @@ const worker = await createWorker({
     pool,
     logger,
     ledger: createLedger({ pool }),
-    provider: createHttpCardProvider({
-      baseUrl: environment.CARD_PROVIDER_URL,
-      apiKey: environment.CARD_PROVIDER_API_KEY,
-      timeoutMs: environment.CARD_PROVIDER_TIMEOUT_MS,
-    }),
+    provider,
     notifications,
     money: moneySettingsFrom(environment),
   }),
@@ -50,10 +56,13 @@ const healthApp = new Hono().route(
   '/',
   createHealthRoutes({
     database: () => pingDatabase(pool),
-    redis: async () => void (await redis.ping()),
+    redis: redisHealthCheck(redis),
+    // The worker's own state says only that it has not stopped; the server is asked as well.
     temporal: async () => {
       if (worker.getState() !== 'RUNNING') throw new Error(`worker is ${worker.getState()}`);
+      await temporalHealthCheck(connection)();
     },
+    cardProvider: cardProviderHealthCheck(provider),
   }),
 );
 const healthServer = await serveApp(

@@ -1,6 +1,6 @@
 // Temporal for development and tests: TEMPORAL_ADDRESS when given; else the real Temporal dev server from the CLI,
 // with its state in a SQLite file (development) or in memory (tests), and its web UI on when asked.
-import { spawn } from 'node:child_process';
+import { spawn, type SpawnOptions } from 'node:child_process';
 import { openSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -16,6 +16,8 @@ export interface TemporalServer {
   readonly uiUrl?: string;
   readonly source: 'TEMPORAL_ADDRESS' | 'dev server';
   readonly pid?: number;
+  /** Settles when the dev server's process exits (never for a server this process did not start). */
+  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
   readonly stop: () => Promise<void>;
 }
 
@@ -35,6 +37,11 @@ export interface StartTemporalOptions {
    * machine, where the server stands in for a Temporal cluster on machines of its own.
    */
   readonly niceness?: number;
+  /**
+   * Starts the server in a process group of its own, so a Ctrl-C in the terminal reaches only the caller, which then
+   * stops the server after the processes that use it (`npm run dev`).
+   */
+  readonly detached?: boolean;
 }
 
 export class PortInUseError extends Error {
@@ -56,6 +63,7 @@ export async function findOrStartTemporal(
       address: env.TEMPORAL_ADDRESS,
       namespace,
       source: 'TEMPORAL_ADDRESS',
+      exited: new Promise(() => undefined),
       stop: async () => undefined,
     };
   return startTemporalDevServer({ ...options, namespace });
@@ -93,10 +101,17 @@ export async function startTemporalDevServer(options: StartTemporalOptions): Pro
   if (niceness !== undefined && !(Number.isInteger(niceness) && niceness >= 1 && niceness <= 19))
     throw new RangeError(`niceness must be an integer from 1 to 19, got ${niceness}`);
   // `nice` execs the server in its own place: the pid is the server's, and every thread it starts inherits the level.
+  const spawnOptions: SpawnOptions = {
+    stdio: ['ignore', output, output],
+    detached: options.detached ?? false,
+  };
   const child =
     niceness === undefined
-      ? spawn(executable, args, { stdio: ['ignore', output, output] })
-      : spawn('nice', ['-n', String(niceness), executable, ...args], { stdio: ['ignore', output, output] });
+      ? spawn(executable, args, spawnOptions)
+      : spawn('nice', ['-n', String(niceness), executable, ...args], spawnOptions);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const address = `127.0.0.1:${port}`;
   try {
     await waitForTemporal(
@@ -114,6 +129,7 @@ export async function startTemporalDevServer(options: StartTemporalOptions): Pro
     namespace,
     source: 'dev server',
     ...(child.pid === undefined ? {} : { pid: child.pid }),
+    exited,
     ...(options.uiPort === undefined ? {} : { uiUrl: `http://127.0.0.1:${options.uiPort}` }),
     stop: () => stopChild(child, 10_000),
   };

@@ -1,5 +1,6 @@
-// Gives every request an id (the caller's X-Request-Id when it is sane, else a new one), a child logger carrying it,
-// and one access log line; log lines written while handling the request carry the id through the log context.
+// Gives every request an id (the caller's X-Request-Id when it is sane, else a new one) and one access log line;
+// every line written while handling the request, the access line included, carries the id once, through the log
+// context.
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { runWithLogContext, type Logger } from '@cardgate/config';
@@ -16,16 +17,18 @@ export function requestContext(logger: Logger): MiddlewareHandler<{ Variables: A
     const offered = context.req.header('x-request-id');
     const requestId = offered && acceptableRequestId.test(offered) ? offered : randomUUID();
     context.set('requestId', requestId);
-    context.set('logger', logger.child({ requestId }));
+    // The id reaches every line through the log context (the logger's mixin); a child logger bound to it as well
+    // wrote it twice on each line.
+    context.set('logger', logger);
     context.header('x-request-id', requestId);
     const startedAt = performance.now();
-    await runWithLogContext({ requestId }, next);
-    const durationMs = Math.round((performance.now() - startedAt) * 1000) / 1000;
-    context
-      .get('logger')
-      .info(
+    await runWithLogContext({ requestId }, async () => {
+      await next();
+      const durationMs = Math.round((performance.now() - startedAt) * 1000) / 1000;
+      logger.info(
         { method: context.req.method, path: context.req.path, status: context.res.status, durationMs },
         'request',
       );
+    });
   };
 }
