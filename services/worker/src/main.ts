@@ -38,6 +38,8 @@ const provider = createHttpCardProvider({
   apiKey: environment.CARD_PROVIDER_API_KEY,
   timeoutMs: environment.CARD_PROVIDER_TIMEOUT_MS,
 });
+/** EX_SOFTWARE: an internal error; not 78 (configuration), which the dev supervisor does not restart. */
+const brokenInvariantExitCode = 70;
 const worker = await createWorker({
   connection,
   namespace: environment.TEMPORAL_NAMESPACE,
@@ -49,6 +51,16 @@ const worker = await createWorker({
     provider,
     notifications,
     money: moneySettingsFrom(environment),
+    onBrokenInvariant: (error) => {
+      // A crash, as TigerStyle asks of a broken assertion: the exit code tells the supervisor it was not a clean stop,
+      // and the activity in flight is retried on a worker whose ledger has not stopped.
+      logger.fatal(
+        { err: error, transferIds: error.transferIds },
+        'ledger invariant broken; the worker stops',
+      );
+      process.exitCode = brokenInvariantExitCode;
+      setImmediate(() => process.exit(brokenInvariantExitCode));
+    },
   }),
 });
 

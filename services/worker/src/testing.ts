@@ -10,7 +10,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '@cardgate/config';
 import type { DatabasePool } from '@cardgate/db';
-import { createLedger, type Ledger } from '@cardgate/ledger';
+import { createLedger, type Ledger, type LedgerInvariantError } from '@cardgate/ledger';
 import { parseMoney, USDT } from '@cardgate/money';
 import type { CardProvider } from '@cardgate/card-provider';
 import { harnessContext, testLogger, testRedisPrefix, testTaskQueue } from '@cardgate/test-harness';
@@ -89,6 +89,7 @@ export async function withTestWorker<T>(
       provider: options.provider ?? unconfiguredProvider,
       notifications,
       money: options.money ?? testMoneySettings,
+      onBrokenInvariant: failTestOnBrokenInvariant,
     });
     const worker = await createWorker({
       connection: nativeConnection,
@@ -104,4 +105,12 @@ export async function withTestWorker<T>(
     await connection.close();
     await nativeConnection.close();
   }
+}
+
+/**
+ * Tests have no process to crash: a broken ledger invariant is printed (console.error always shows, even for a
+ * passing test) so that it cannot go unnoticed; the ledger itself has already stopped writing.
+ */
+export function failTestOnBrokenInvariant(error: LedgerInvariantError): void {
+  console.error(`BROKEN LEDGER INVARIANT: ${error.message}`);
 }

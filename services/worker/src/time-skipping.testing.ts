@@ -13,7 +13,7 @@ import { ensureTemporalTestServer } from '@cardgate/local-stack';
 import { harnessContext, testLogger, testRedisPrefix, testTaskQueue } from '@cardgate/test-harness';
 import { createActivities } from './activities/index.ts';
 import { notificationQueueName } from '@cardgate/contracts';
-import { testMoneySettings, unconfiguredProvider } from './testing.ts';
+import { failTestOnBrokenInvariant, testMoneySettings, unconfiguredProvider } from './testing.ts';
 import { workflowsPath } from './worker.ts';
 
 export interface TimeSkipping {
@@ -66,6 +66,7 @@ export function useTimeSkipping(label: string): TimeSkipping {
           provider: options.provider ?? unconfiguredProvider,
           notifications: ready().notifications,
           money: testMoneySettings,
+          onBrokenInvariant: failTestOnBrokenInvariant,
         }),
       });
       return { worker, taskQueue };

@@ -26,6 +26,11 @@ const environment = loadEnvOrExit({
     .regex(/^whsec_[A-Za-z0-9+/]{22,}={0,2}$/, 'must be whsec_<base64>')
     .default(developmentWebhookSecret),
   CARD_SANDBOX_STATE_DIR: z.string().min(1).optional(),
+  // A real provider keeps retrying a webhook for hours; the process does too (about 10 minutes by default), so a
+  // receiver that is restarting, or not up yet when undelivered webhooks are resent at start-up, still gets them.
+  // The library's default (6 attempts, about 3.5 s) stays for tests that provoke a give-up.
+  CARD_SANDBOX_WEBHOOK_ATTEMPTS_MAX: z.coerce.number().int().min(1).max(1_000).default(30),
+  CARD_SANDBOX_WEBHOOK_BACKOFF_MS_MAX: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
   LOG_LEVEL: envLogLevel.default('info'),
 });
 const fresh = process.argv.slice(2).includes('--fresh');
@@ -41,6 +46,8 @@ const running = await startCardSandbox({
     ? {}
     : { webhookUrl: environment.CARD_SANDBOX_WEBHOOK_URL }),
   ...(stateDirectory === undefined ? {} : { stateDirectory }),
+  webhookAttemptsMax: environment.CARD_SANDBOX_WEBHOOK_ATTEMPTS_MAX,
+  webhookBackoffMsMax: environment.CARD_SANDBOX_WEBHOOK_BACKOFF_MS_MAX,
 });
 logger.info(
   {

@@ -5,6 +5,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { isAppError } from '@cardgate/errors';
 import { CardProviderError, type ProviderFailureKind } from '@cardgate/card-provider';
 import { failureTypes, type FailureType } from '@cardgate/contracts';
+import { LedgerInvariantError } from '@cardgate/ledger';
 
 /** The failure type (defined once, in the contracts) of each kind of card provider failure. */
 const providerFailureType: Record<ProviderFailureKind, FailureType> = {
@@ -49,8 +50,16 @@ function currentContext(): Context | undefined {
  * Wraps every function of an activity object so its failures are mapped once, in one place, and so it heartbeats
  * while it runs: a killed worker's activity is retried elsewhere after seconds, not after its whole timeout.
  */
+/**
+ * What a broken ledger invariant does to the process. It is a crash, never a business outcome: the ledger has already
+ * rolled the batch back and refuses every later write, so the worker must stop and be restarted (by its supervisor or
+ * orchestrator) rather than keep failing activities that Temporal would retry against a stopped ledger.
+ */
+export type BrokenInvariantHandler = (error: LedgerInvariantError) => void;
+
 export function mapFailures<T extends Record<string, (...args: never[]) => Promise<unknown>>>(
   activities: T,
+  onBrokenInvariant: BrokenInvariantHandler,
 ): T {
   const mapped: Record<string, unknown> = {};
   for (const [name, activity] of Object.entries(activities))
@@ -60,6 +69,7 @@ export function mapFailures<T extends Record<string, (...args: never[]) => Promi
       try {
         return await activity(...args);
       } catch (error) {
+        if (error instanceof LedgerInvariantError) onBrokenInvariant(error);
         throw toActivityFailure(error);
       } finally {
         clearInterval(heartbeat);

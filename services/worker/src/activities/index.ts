@@ -14,7 +14,7 @@ import { createCardLoadActivities } from './card-load.ts';
 import { createCardTransactionActivities } from './card-transaction.ts';
 import { createAccountResolver } from './accounts.ts';
 import { createDepositActivities } from './deposit.ts';
-import { mapFailures } from './failures.ts';
+import { mapFailures, type BrokenInvariantHandler } from './failures.ts';
 import { createNotificationActivities } from './notifications.ts';
 
 export interface MoneySettings {
@@ -30,6 +30,8 @@ export interface ActivityDependencies {
   readonly provider: CardProvider;
   readonly notifications: Queue;
   readonly money: MoneySettings;
+  /** Called when the ledger reports a broken invariant; main.ts logs it and exits the process (see failures.ts). */
+  readonly onBrokenInvariant: BrokenInvariantHandler;
 }
 
 const heartbeatRow = z.object({ beat_at: z.string() });
@@ -45,39 +47,42 @@ export function createActivities(dependencies: ActivityDependencies) {
   const { pool, logger, ledger, provider, money } = dependencies;
   const accountIds = createAccountResolver(ledger);
   const store = createCardStore(pool);
-  return mapFailures({
-    /** Upserts the service's heartbeat row and returns the stored time as ISO text. */
-    async recordHeartbeat(service: string): Promise<string> {
-      const row = await pool.one(sql.type(heartbeatRow)`
+  return mapFailures(
+    {
+      /** Upserts the service's heartbeat row and returns the stored time as ISO text. */
+      async recordHeartbeat(service: string): Promise<string> {
+        const row = await pool.one(sql.type(heartbeatRow)`
         insert into service_heartbeat (service) values (${service})
         on conflict (service) do update set beat_at = now()
         returning to_char(beat_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as beat_at`);
-      logger.info({ service }, 'heartbeat recorded');
-      return row.beat_at;
-    },
+        logger.info({ service }, 'heartbeat recorded');
+        return row.beat_at;
+      },
 
-    /** Records that the deposit's workflow received it as final; a retry after a crash writes nothing twice. */
-    async recordDepositReceipt(receipt: DepositReceipt): Promise<void> {
-      await pool.query(sql.type(noRows)`
+      /** Records that the deposit's workflow received it as final; a retry after a crash writes nothing twice. */
+      async recordDepositReceipt(receipt: DepositReceipt): Promise<void> {
+        await pool.query(sql.type(noRows)`
         insert into deposit_receipt (tx_id, log_index, workflow_id)
         values (${receipt.txId}, ${receipt.logIndex}, ${receipt.workflowId})
         on conflict (tx_id, log_index) do nothing`);
-      logger.info({ txId: receipt.txId, logIndex: receipt.logIndex }, 'deposit receipt recorded');
-    },
+        logger.info({ txId: receipt.txId, logIndex: receipt.logIndex }, 'deposit receipt recorded');
+      },
 
-    ...createDepositActivities({ pool, ledger, accountIds, pricing: money.deposit, logger }),
-    ...createCardIssueActivities({
-      store,
-      ledger,
-      accountIds,
-      provider,
-      issueFee: money.cardIssueFee,
-      logger,
-    }),
-    ...createCardLoadActivities({ store, ledger, accountIds, provider, fx: money.fx, logger }),
-    ...createCardTransactionActivities({ store, ledger, accountIds, logger }),
-    ...createNotificationActivities({ queue: dependencies.notifications }),
-  });
+      ...createDepositActivities({ pool, ledger, accountIds, pricing: money.deposit, logger }),
+      ...createCardIssueActivities({
+        store,
+        ledger,
+        accountIds,
+        provider,
+        issueFee: money.cardIssueFee,
+        logger,
+      }),
+      ...createCardLoadActivities({ store, ledger, accountIds, provider, fx: money.fx, logger }),
+      ...createCardTransactionActivities({ store, ledger, accountIds, logger }),
+      ...createNotificationActivities({ queue: dependencies.notifications }),
+    },
+    dependencies.onBrokenInvariant,
+  );
 }
 
 export type Activities = ReturnType<typeof createActivities>;
