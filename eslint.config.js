@@ -4,6 +4,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { standInPackages } from './scripts/stand-ins.ts';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
@@ -13,6 +15,10 @@ const allowedInWorkflows = new Set(['assert', 'url', 'util', 'node:assert', 'nod
 // test helpers may: a test helper is a file named testing.ts or *.testing.ts, imported only by tests and other
 // helpers (so production code may not import one either, or a stand-in would ship through it).
 const testHelperImport = String.raw`(^|/)([^/]+\.)?testing(\.ts)?$`;
+// Another service's source by a relative path (`../../worker/src/…` from a service, `../../../services/worker/src/…`
+// from a package) or by its package name: tests in test/ and scripts compose services in-process; production may not.
+const serviceNames = readdirSync(join(import.meta.dirname, 'services'));
+const serviceSourceImport = String.raw`^((\.\./)+(services/)?(${serviceNames.join('|')})/src(/|$)|@cardgate/(${serviceNames.join('|')})(/|$))`;
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.tools/', '.cardgate/', '**/dist/', 'coverage/'] },
@@ -89,6 +95,11 @@ export default tseslint.config(
             {
               regex: testHelperImport,
               message: 'A test helper (testing.ts, *.testing.ts) is for tests only.',
+            },
+            {
+              regex: serviceSourceImport,
+              message:
+                'A service is a process, not a library: production code reaches another process through packages/contracts (or a package), never its source.',
             },
           ],
         },

@@ -96,6 +96,21 @@ describe('lint rules', { timeout: 120_000 }, () => {
     expect(ids).toContain(standInRule);
   });
 
+  it('rejects a production import of another service, by path or by name, and allows a service its own files', async () => {
+    for (const [source, filePath] of [
+      ['../../worker/src/activities/index.ts', 'services/api/src/app.ts'],
+      ['../../../services/watcher/src/deposit-store.ts', 'packages/ledger/src/engine.ts'],
+      ['@cardgate/worker', 'services/api/src/app.ts'],
+    ] as const)
+      expect(await ruleIds(importOf(source), filePath), source).toContain(standInRule);
+    expect(
+      await ruleIds(importOf('../activities/index.ts'), 'services/worker/src/workflows/index.ts'),
+    ).not.toContain(standInRule);
+    expect(
+      await ruleIds(importOf('../services/worker/src/testing.ts'), 'test/card-flows.test.ts'),
+    ).not.toContain(standInRule);
+  });
+
   it('rejects a production import of a test helper', async () => {
     for (const source of ['./testing.ts', '../time-skipping.testing.ts', '../src/testing']) {
       const ids = await ruleIds(importOf(source), 'services/worker/src/workflows/index.ts');
