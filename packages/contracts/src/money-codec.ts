@@ -1,6 +1,7 @@
 // How money crosses the Temporal and JSON borders: integer minor units as a decimal string ("1250" cents), read with
 // the money package's parseMinorUnits into a Money of the named asset and written with formatMinor. Every flow's
-// schema uses these, so no activity or workflow turns a string into a bigint by hand. Histories recorded before
+// schema uses these, so no activity or workflow turns a string into a bigint by hand; outside a schema, code calls the
+// money package itself (`parseMinorUnits`, `formatMinor`). Histories recorded before
 // these schemas carry the same strings, so they decode unchanged.
 import {
   formatMinor,
@@ -27,21 +28,7 @@ export function minorUnits(asset: Asset, options: ParseOptions = {}) {
   });
 }
 
-/** The wire form of an amount (its asset is named by the field). */
-export function minorText(money: Money): string {
-  return formatMinor(money);
-}
-
 /** The wire form of bigint minor units of a known asset, for code that computes in minor units of one asset. */
 export function minorTextOf(minor: bigint, asset: Asset): string {
   return formatMinor(moneyFromMinor(minor, asset));
-}
-
-/** Reads a wire amount of `asset`; throws MoneyError on anything but a plain integer string. */
-export function moneyOfMinorText(
-  text: string,
-  asset: Asset,
-  options: ParseOptions = { allowZero: true },
-): Money {
-  return parseMinorUnits(text, asset, options);
 }

@@ -16,8 +16,8 @@
 // This table is the reference (it replaces a citation of a document outside the repository); the tests beside this
 // file check each row.
 import type { CardTransactionEvent } from '@cardgate/contracts';
-import { moneyOfMinorText } from '@cardgate/contracts';
-import { USD } from '@cardgate/money';
+
+import { USD, parseMinorUnits } from '@cardgate/money';
 
 export interface CardTransactionTarget {
   /** What the card should have pending (authorized, not yet cleared) for this transaction. */
@@ -47,7 +47,7 @@ export function targetOf(
   let credited = 0n;
   let expired = options.expired;
   for (const event of events) {
-    const amount = moneyOfMinorText(event.amountMinor, USD).minor;
+    const amount = parseMinorUnits(event.amountMinor, USD, { allowZero: true }).minor;
     switch (event.kind) {
       case 'AUTHORIZATION':
       case 'AUTHORIZATION_ADVICE':

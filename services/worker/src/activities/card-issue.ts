@@ -1,13 +1,14 @@
 // The card issue flow's activities: put the issuance fee pending on the wallet, create the card at the provider with the
 // card's own id as idempotency key, then post the fee and open the card's ledger account, or void the fee when the
 // provider definitely refused.
+import { formatMinor } from '@cardgate/money';
 import type { CardStore } from '@cardgate/card-store';
 import { AppError } from '@cardgate/errors';
 import type { CardProvider } from '@cardgate/card-provider';
 import type { Ledger } from '@cardgate/ledger';
 import type { Logger } from '@cardgate/config';
 import type { Money } from '@cardgate/money';
-import { minorText, type CardIssueWorkflowInput } from '@cardgate/contracts';
+import { type CardIssueWorkflowInput } from '@cardgate/contracts';
 import { chart } from '@cardgate/domain';
 import type { AccountResolver } from './accounts.ts';
 
@@ -47,7 +48,7 @@ export function createCardIssueActivities(dependencies: CardIssueActivityDepende
           metadata: { cardId: input.cardId },
         });
       }
-      return { feeMinor: minorText(issueFee) };
+      return { feeMinor: formatMinor(issueFee) };
     },
 
     /** Creates the card at the provider; repeating it (same key) returns the same card. */

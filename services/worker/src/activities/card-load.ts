@@ -5,13 +5,7 @@
 import type { CardProvider } from '@cardgate/card-provider';
 import type { CardStore, StoredCardLoad } from '@cardgate/card-store';
 import type { Logger } from '@cardgate/config';
-import {
-  cardLoadInputSchema,
-  minorText,
-  moneyOfMinorText,
-  recordedActivityTypes,
-  type CardLoadWorkflowInput,
-} from '@cardgate/contracts';
+import { cardLoadInputSchema, recordedActivityTypes, type CardLoadWorkflowInput } from '@cardgate/contracts';
 import {
   cardLoadPendingTransferId,
   chart,
@@ -24,7 +18,7 @@ import {
 } from '@cardgate/domain';
 import { AppError } from '@cardgate/errors';
 import type { Ledger } from '@cardgate/ledger';
-import { moneyFromMinor, subtract, USD, type Money } from '@cardgate/money';
+import { moneyFromMinor, subtract, USD, type Money, formatMinor, parseMinorUnits } from '@cardgate/money';
 import type { AccountResolver } from './accounts.ts';
 
 export interface CardLoadActivityDependencies {
@@ -109,8 +103,8 @@ export function createCardLoadActivities(dependencies: CardLoadActivityDependenc
     );
     const net = netOf(stored);
     return {
-      usdMinor: minorText(net),
-      spreadMinor: minorText(spreadOf(stored, net)),
+      usdMinor: formatMinor(net),
+      spreadMinor: formatMinor(spreadOf(stored, net)),
       rate: stored.rate ?? quote.rate,
     };
   }
@@ -151,8 +145,8 @@ export function createCardLoadActivities(dependencies: CardLoadActivityDependenc
       const load = await store.loads.byId(input.loadId);
       const quote = load.quote ?? {
         net: netOf(load),
-        spread: moneyOfMinorText(input.spreadMinor ?? '0', USD),
-        fee: moneyOfMinorText('0', USD),
+        spread: parseMinorUnits(input.spreadMinor ?? '0', USD, { allowZero: true }),
+        fee: parseMinorUnits('0', USD, { allowZero: true }),
       };
       const [card, fxPositionUsd, fxSpread] = await accountIds([
         chart.card(load.cardId, load.userId),

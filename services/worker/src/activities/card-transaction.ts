@@ -7,14 +7,13 @@ import type { CardStore } from '@cardgate/card-store';
 import type { Logger } from '@cardgate/config';
 import {
   minorTextOf,
-  moneyOfMinorText,
   type AppliedCardTransaction,
   type CardTransactionEvent,
   type CardTransactionTargetText,
 } from '@cardgate/contracts';
 import { chart, planCardTransaction, type CardTransactionLedgerState } from '@cardgate/domain';
 import type { Ledger } from '@cardgate/ledger';
-import { USD } from '@cardgate/money';
+import { USD, parseMinorUnits } from '@cardgate/money';
 import type { AccountResolver } from './accounts.ts';
 
 export interface CardTransactionActivityDependencies {
@@ -59,7 +58,7 @@ export function createCardTransactionActivities(dependencies: CardTransactionAct
       const txn = input.providerTransactionId;
       const card = await store.cards.byProviderToken(input.cardToken);
       const state = await store.transactions.ensure(txn, card.id);
-      const amount = (text: string) => moneyOfMinorText(text, USD).minor;
+      const amount = (text: string) => parseMinorUnits(text, USD, { allowZero: true }).minor;
       const [cardAccount, providerPrefund] = await accountIds([
         chart.card(card.id, card.userId),
         chart.providerPrefund,

@@ -5,9 +5,9 @@ import type { DatabasePool } from '@cardgate/db';
 import { createDepositAddressStore } from '@cardgate/deposit-addresses';
 import { AppError } from '@cardgate/errors';
 import type { Ledger, Metadata, TransferRequest } from '@cardgate/ledger';
-import { formatMoney, moneyFromMinor, parseMinorUnits, USDT, type Money } from '@cardgate/money';
+import { formatMoney, moneyFromMinor, parseMinorUnits, USDT, type Money, formatMinor } from '@cardgate/money';
 import type { Logger } from '@cardgate/config';
-import { minorText, type DepositCredit } from '@cardgate/contracts';
+import { type DepositCredit } from '@cardgate/contracts';
 import { chart, priceDeposit, type DepositPricing } from '@cardgate/domain';
 import type { AccountResolver } from './accounts.ts';
 
@@ -125,9 +125,9 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
       return {
         userId,
         status: price.heldForReview ? 'held_for_review' : 'credited',
-        grossMinor: minorText(gross),
-        feeMinor: price.heldForReview ? '0' : minorText(price.fee),
-        netMinor: minorText(price.heldForReview ? gross : price.net),
+        grossMinor: formatMinor(gross),
+        feeMinor: price.heldForReview ? '0' : formatMinor(price.fee),
+        netMinor: formatMinor(price.heldForReview ? gross : price.net),
       };
     },
 
@@ -150,7 +150,7 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
         return {
           userId: input.userId,
           status: 'held_for_review',
-          grossMinor: minorText(gross),
+          grossMinor: formatMinor(gross),
           feeMinor: '0',
           netMinor: '0',
         };
@@ -164,9 +164,9 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
       return {
         userId: input.userId,
         status: 'credited',
-        grossMinor: minorText(gross),
-        feeMinor: minorText(price.fee),
-        netMinor: minorText(price.net),
+        grossMinor: formatMinor(gross),
+        feeMinor: formatMinor(price.fee),
+        netMinor: formatMinor(price.net),
       };
     },
   };

@@ -21,13 +21,12 @@ import {
   depositLoadId,
   depositReviewSignal,
   depositStateQuery,
-  moneyOfMinorText,
   type DepositEvent,
   type DepositReviewDecision,
   type DepositWorkflowInput,
   type DepositWorkflowResult,
 } from '@cardgate/contracts';
-import { USDT } from '@cardgate/money';
+import { USDT, parseMinorUnits } from '@cardgate/money';
 import type { Activities } from '../activities/index.ts';
 import { cardLoadWorkflow } from './card-load.workflow.ts';
 import { ledgerActivity, ledgerLocalActivity, shortActivity, shortLocalActivity } from './timeouts.ts';
@@ -116,7 +115,7 @@ export async function depositWorkflow(input: DepositWorkflowInput): Promise<Depo
     data: { grossMinor: credit.grossMinor, feeMinor: credit.feeMinor, netMinor: credit.netMinor },
   });
 
-  const net = moneyOfMinorText(credit.netMinor, USDT);
+  const net = parseMinorUnits(credit.netMinor, USDT, { allowZero: true });
   const autoLoad = net.minor > 0n ? await findAutoLoadCard({ userId: credit.userId }) : null;
   if (!autoLoad) return { ...result, credit };
   state = 'loading_card';
