@@ -1,0 +1,54 @@
+// The one place where errors become HTTP responses: RFC 9457 problem+json bodies from @cardgate/errors, for every
+// error the API answers (validation, unknown route, wrong method, too large, wrong content type, rate limited, ...).
+// 5xx bodies never carry internal text; the full error goes to the log with the request id.
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { AppError, isAppError, toProblemDetails } from '@cardgate/errors';
+import type { AppEnv } from './types.ts';
+
+export const problemContentType = 'application/problem+json';
+
+export function problemResponse(
+  context: Context<AppEnv>,
+  error: AppError,
+  headers: Record<string, string> = {},
+): Response {
+  const body = toProblemDetails(error, context.get('requestId'));
+  return context.newResponse(JSON.stringify(body), body.status as 400, {
+    ...headers,
+    'content-type': problemContentType,
+  });
+}
+
+export const handleError: ErrorHandler<AppEnv> = (error, context) => {
+  const appError = toAppError(error);
+  if (appError.httpStatus >= 500) context.get('logger').error({ err: error }, 'request failed');
+  else context.get('logger').info({ reason: appError.reason }, 'request rejected');
+  const retryAfter = appError.details.retryAfterSeconds;
+  return problemResponse(
+    context,
+    appError,
+    typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {},
+  );
+};
+
+export const handleNotFound: NotFoundHandler<AppEnv> = (context) =>
+  problemResponse(
+    context,
+    new AppError('not_found', `no route for ${context.req.method} ${context.req.path}`),
+  );
+
+export function toAppError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  // Hono's own middleware (body limit, timeout, ...) throws HTTPException with the right status.
+  if (error instanceof HTTPException) {
+    if (error.status === 413) return new AppError('payload_too_large', 'request body is too large');
+    if (error.status === 401) return new AppError('unauthenticated', 'authentication required');
+    if (error.status === 415) return new AppError('unsupported_media_type', 'unsupported content type');
+    if (error.status === 503 || error.status === 504)
+      return new AppError('unavailable', 'the request took too long', { reason: 'request_timeout' });
+    if (error.status >= 400 && error.status < 500)
+      return new AppError('invalid_input', error.message || 'bad request');
+  }
+  return new AppError('internal', 'internal error', { cause: error, internalMessage: String(error) });
+}
