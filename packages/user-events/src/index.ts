@@ -1,0 +1,3 @@
+export * from './stream.ts';
+export * from './publisher.ts';
+export * from './hub.ts';
