@@ -87,6 +87,7 @@ export function createUserEventHub(options: UserEventHubOptions) {
   const byUser = new Map<string, Set<Registration>>();
   let clients = 0;
   let subscription: Subscription | undefined;
+  let teardown: Promise<void> = Promise.resolve();
 
   const parseEvent = (json: string): UserEvent | undefined => {
     const parsed = userEventSchema.safeParse(safeJson(json));
@@ -152,18 +153,22 @@ export function createUserEventHub(options: UserEventHubOptions) {
     return subscription;
   }
 
-  async function unsubscribe(): Promise<void> {
+  /** Drops the subscriber; answers the drop in flight, so a caller can wait until Redis has let it go. */
+  function unsubscribe(): Promise<void> {
     const current = subscription;
-    if (!current) return;
+    if (!current) return teardown;
     subscription = undefined;
     clearInterval(current.heartbeat);
     current.subscriber.removeAllListeners('message');
-    try {
-      await current.ready;
-      await current.subscriber.quit();
-    } catch {
-      current.subscriber.disconnect();
-    }
+    teardown = (async () => {
+      try {
+        await current.ready;
+        await current.subscriber.quit();
+      } catch {
+        current.subscriber.disconnect();
+      }
+    })();
+    return teardown;
   }
 
   async function release(registration: Registration): Promise<void> {

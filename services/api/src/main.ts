@@ -10,6 +10,7 @@ import { apiEnvironment } from './env.ts';
 import { createCardEventStore } from './card-events/event-store.ts';
 import { createCardEventDispatcher } from './card-events/event-dispatcher.ts';
 import { createTemporalCardEventHandOver } from './card-events/temporal-hand-over.ts';
+import { createDefaultUserEventHub } from './routes/events/events.index.ts';
 
 const environment = loadEnvOrExit(apiEnvironment);
 const logger = createLogger({ service: 'api', level: environment.LOG_LEVEL });
@@ -30,6 +31,10 @@ const dispatcher = createCardEventDispatcher({
   }),
 });
 dispatcher.start();
+const userEvents = createDefaultUserEventHub(
+  { redis, redisKeyPrefix: environment.API_REDIS_KEY_PREFIX },
+  logger,
+);
 const app = createApp({
   logger,
   healthChecks: {
@@ -83,11 +88,14 @@ const app = createApp({
     },
     // The socket's address; behind a proxy, the proxy's (put the limiter per IP at the proxy then).
     clientIp: (context) => getConnInfo(context).remote.address ?? 'unknown',
+    userEvents,
   },
 });
 const server = await serveApp(app, environment.API_PORT, environment.API_HOST);
 logger.info({ url: server.url }, 'api listening');
 onShutdown(logger, async () => {
+  // Open event streams would keep the server from closing: end them first (clients reconnect elsewhere and resume).
+  await userEvents.close();
   await server.close();
   await dispatcher.stop();
   redis.disconnect();

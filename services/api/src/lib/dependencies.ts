@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Context } from 'hono';
 import type { Redis } from 'ioredis';
 import type { DatabasePool } from '@cardgate/db';
+import type { UserEventHub } from '@cardgate/user-events';
 import type { HardeningSettings } from '../middleware/hardening/hardening.ts';
 import type { Idempotent } from '../middleware/idempotency/idempotency.ts';
 import type { RateLimitSettings } from '../middleware/rate-limit/rate-limit.ts';
@@ -24,6 +25,8 @@ export interface V1Dependencies {
   /** The client's address for per-IP limits (main.ts reads the socket; tests pass their own). */
   readonly clientIp?: (context: Context<AppEnv>) => string;
   readonly now?: () => Date;
+  /** The user event streams of GET /v1/events; main.ts passes its own to close it at shutdown (default: built here). */
+  readonly userEvents?: UserEventHub;
 }
 
 /** What every resource's routes are built from: the dependencies plus the API's shared pieces. */
