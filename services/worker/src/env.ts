@@ -17,6 +17,11 @@ import type { MoneySettings } from './activities/index.ts';
 export const workerEnvironment = {
   DATABASE_URL: envPostgresUrl,
   REDIS_URL: envRedisUrl,
+  /** The users' event streams live under it in Redis: the API's API_REDIS_KEY_PREFIX, where it reads them. */
+  USER_EVENTS_REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9:_-]{1,40}$/)
+    .default('cardgate'),
   TEMPORAL_ADDRESS: envHostPort,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('cardgate'),

@@ -13,6 +13,7 @@ import { createWorker } from './worker.ts';
 import { cardProviderHealthCheck } from './readiness.ts';
 import { moneySettingsFrom, workerEnvironment } from './env.ts';
 import { notificationQueueName } from '@cardgate/contracts';
+import { createUserEventPublisher } from '@cardgate/user-events';
 
 const environment = loadEnvOrExit(workerEnvironment);
 const logger = createLogger({ service: 'worker', level: environment.LOG_LEVEL });
@@ -50,6 +51,7 @@ const worker = await createWorker({
     ledger: createLedger({ pool }),
     provider,
     notifications,
+    userEvents: createUserEventPublisher({ redis, keyPrefix: environment.USER_EVENTS_REDIS_PREFIX }),
     money: moneySettingsFrom(environment),
     onBrokenInvariant: (error) => {
       // A crash, as TigerStyle asks of a broken assertion: the exit code tells the supervisor it was not a clean stop,

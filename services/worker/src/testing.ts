@@ -16,6 +16,7 @@ import type { CardProvider } from '@cardgate/card-provider';
 import { harnessContext, testLogger, testRedisPrefix, testTaskQueue } from '@cardgate/test-harness';
 import { createActivities, type Activities, type MoneySettings } from './activities/index.ts';
 import { notificationQueueName } from '@cardgate/contracts';
+import type { UserEventPublisher } from '@cardgate/user-events';
 import { chart } from '@cardgate/domain';
 import { createWorker } from './worker.ts';
 
@@ -65,6 +66,8 @@ export interface TestWorkerOptions {
   readonly money?: MoneySettings;
   /** Replaces activities, to inject a fault into one step (a compensation that fails, a crash after a write). */
   readonly overrideActivities?: (activities: Activities) => Partial<Activities>;
+  /** Where the activities publish the users' live events (none when absent). */
+  readonly userEvents?: UserEventPublisher;
 }
 
 export async function withTestWorker<T>(
@@ -88,6 +91,7 @@ export async function withTestWorker<T>(
       ledger,
       provider: options.provider ?? unconfiguredProvider,
       notifications,
+      ...(options.userEvents ? { userEvents: options.userEvents } : {}),
       money: options.money ?? testMoneySettings,
       onBrokenInvariant: failTestOnBrokenInvariant,
     });

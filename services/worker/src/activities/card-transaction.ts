@@ -2,7 +2,8 @@
 // it holds for the transaction to the target computed from those events. The planning is pure
 // (@cardgate/domain planCardTransaction); this activity reads the row, resolves the accounts, submits the plan's
 // batch and advances the row by compare-and-set. The batch's transfer ids carry the version they lead to, so a
-// repeat after a crash between the two writes finds its transfers already there.
+// repeat after a crash between the two writes finds its transfers already there. Once applied, the card's owner gets
+// a `card.transaction` user event (best effort: the ledger is already right, and a refetch shows it).
 import type { CardStore } from '@cardgate/card-store';
 import type { Logger } from '@cardgate/config';
 import {
@@ -13,7 +14,9 @@ import {
 } from '@cardgate/contracts';
 import { chart, planCardTransaction, type CardTransactionLedgerState } from '@cardgate/domain';
 import type { Ledger } from '@cardgate/ledger';
-import { USD, parseMinorUnits } from '@cardgate/money';
+import { USD, moneyFromMinor, parseMinorUnits } from '@cardgate/money';
+import { userEventMoney } from '@cardgate/contracts/user-event';
+import type { UserEventPublisher } from '@cardgate/user-events';
 import type { AccountResolver } from './accounts.ts';
 
 export interface CardTransactionActivityDependencies {
@@ -21,6 +24,8 @@ export interface CardTransactionActivityDependencies {
   readonly ledger: Ledger;
   readonly accountIds: AccountResolver;
   readonly logger: Logger;
+  /** The users' live event streams; absent where nobody streams them. */
+  readonly userEvents?: UserEventPublisher;
 }
 
 /** The wire form of what the ledger holds: `holdMinor` is the recorded name of the pending debit. */
@@ -81,7 +86,39 @@ export function createCardTransactionActivities(dependencies: CardTransactionAct
       await store.transactions.advance(txn, state.appliedVersion, plan.next);
       const applied = appliedOf(plan.next);
       logger.info({ ...applied, providerTransactionId: txn }, 'card transaction applied');
+      await publishApplied(dependencies, card, txn, plan.next);
       return applied;
     },
   };
+}
+
+/**
+ * Tells the card's owner what the ledger now holds for the transaction. The key names the version applied, so a
+ * repeat of this step publishes an event the client ignores. A failure is logged, not thrown: the activity would
+ * find the ledger already moved on its retry and publish nothing anyway.
+ */
+async function publishApplied(
+  dependencies: CardTransactionActivityDependencies,
+  card: { readonly id: string; readonly userId: string },
+  providerTransactionId: string,
+  state: CardTransactionLedgerState,
+): Promise<void> {
+  if (!dependencies.userEvents) return;
+  const usd = (minor: bigint) => userEventMoney(moneyFromMinor(minor, USD));
+  try {
+    await dependencies.userEvents.publish(card.userId, {
+      key: `card-transaction:${providerTransactionId}:${state.appliedVersion}`,
+      kind: 'card.transaction',
+      data: {
+        cardId: card.id,
+        transactionId: providerTransactionId,
+        pending: usd(state.pendingDebitMinor),
+        debited: usd(state.debitedMinor),
+        credited: usd(state.creditedMinor),
+        expired: state.expired,
+      },
+    });
+  } catch (error) {
+    dependencies.logger.warn({ err: error, providerTransactionId }, 'card transaction event not published');
+  }
 }

@@ -6,6 +6,7 @@ import type { CardProvider } from '@cardgate/card-provider';
 import type { Ledger } from '@cardgate/ledger';
 import type { Money } from '@cardgate/money';
 import type { Queue } from 'bullmq';
+import type { UserEventPublisher } from '@cardgate/user-events';
 import { z } from 'zod';
 import { createCardStore } from '@cardgate/card-store';
 import type { DepositPricing, FxSettings } from '@cardgate/domain';
@@ -29,6 +30,8 @@ export interface ActivityDependencies {
   readonly ledger: Ledger;
   readonly provider: CardProvider;
   readonly notifications: Queue;
+  /** The users' live event streams (GET /v1/events); absent in tests that do not look at them. */
+  readonly userEvents?: UserEventPublisher;
   readonly money: MoneySettings;
   /** Called when the ledger reports a broken invariant; main.ts logs it and exits the process (see failures.ts). */
   readonly onBrokenInvariant: BrokenInvariantHandler;
@@ -47,6 +50,7 @@ export function createActivities(dependencies: ActivityDependencies) {
   const { pool, logger, ledger, provider, money } = dependencies;
   const accountIds = createAccountResolver(ledger);
   const store = createCardStore(pool);
+  const userEvents = dependencies.userEvents ? { userEvents: dependencies.userEvents } : {};
   return mapFailures(
     {
       /** Upserts the service's heartbeat row and returns the stored time as ISO text. */
@@ -78,8 +82,8 @@ export function createActivities(dependencies: ActivityDependencies) {
         logger,
       }),
       ...createCardLoadActivities({ store, ledger, accountIds, provider, fx: money.fx, logger }),
-      ...createCardTransactionActivities({ store, ledger, accountIds, logger }),
-      ...createNotificationActivities({ queue: dependencies.notifications }),
+      ...createCardTransactionActivities({ store, ledger, accountIds, logger, ...userEvents }),
+      ...createNotificationActivities({ queue: dependencies.notifications, logger, ...userEvents }),
     },
     dependencies.onBrokenInvariant,
   );
