@@ -38,6 +38,7 @@ const key = z.string().min(1).max(300);
 export const userEventKinds = [
   'deposit.seen',
   'deposit.confirmations',
+  'deposit.orphaned',
   'deposit.credited',
   'deposit.held',
   'card.issued',
@@ -65,6 +66,8 @@ export const userEventSchema = z.discriminatedUnion('kind', [
       confirmationsNeeded: z.number().int().min(1),
     }),
   }),
+  /** The deposit's block left the chain (a reorg); it may come back in a later block (seen again). */
+  z.strictObject({ key, kind: z.literal('deposit.orphaned'), data: z.strictObject(deposit) }),
   z.strictObject({
     key,
     kind: z.literal('deposit.credited'),

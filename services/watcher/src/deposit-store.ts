@@ -30,6 +30,20 @@ const cursorRow = z.object({ block_number: z.bigint(), block_hash: z.string() })
 const blockRow = z.object({ block_number: z.bigint(), block_hash: z.string(), parent_hash: z.string() });
 const changedRow = z.object({ tx_id: z.string(), log_index: z.number() });
 const countRow = z.object({ count: z.bigint() });
+const confirmingRow = z.object({
+  tx_id: z.string(),
+  log_index: z.number(),
+  to_address: z.string(),
+  block_number: z.bigint(),
+});
+
+/** A deposit in a block that is not final yet: the user sees its confirmations count up. */
+export interface ConfirmingDeposit {
+  readonly txId: string;
+  readonly logIndex: number;
+  readonly to: string;
+  readonly blockNumber: number;
+}
 /** For statements that return no rows; rowCount still tells how many rows they touched. */
 const noRows = z.object({});
 
@@ -270,6 +284,20 @@ export function createDepositStore(pool: DatabasePool, token: WatchedToken) {
     async pruneBlocks(belowNumber: number): Promise<void> {
       await pool.query(sql.type(noRows)`
         delete from chain_block where chain = ${chain} and block_number < ${belowNumber}`);
+    },
+
+    /** Deposits seen and not final yet, newest first, at most `countMax`. */
+    async confirmingDeposits(countMax: number): Promise<ConfirmingDeposit[]> {
+      const rows = await pool.any(sql.type(confirmingRow)`
+        select tx_id, log_index, to_address, block_number from deposit
+        where chain = ${chain} and status = 'seen'
+        order by block_number desc, tx_id, log_index limit ${countMax}`);
+      return rows.map((row) => ({
+        txId: row.tx_id,
+        logIndex: row.log_index,
+        to: row.to_address,
+        blockNumber: Number(row.block_number),
+      }));
     },
 
     async countDeposits(status: 'seen' | 'final' | 'orphaned'): Promise<bigint> {

@@ -1,5 +1,5 @@
 // The watcher's environment, parsed once at start-up.
-import { envHost, envHostPort, envLogLevel, envPort, envPostgresUrl } from '@cardgate/config';
+import { envHost, envHostPort, envLogLevel, envPort, envPostgresUrl, envRedisUrl } from '@cardgate/config';
 import { isTronAddress } from '@cardgate/tron';
 import { z } from 'zod';
 
@@ -14,6 +14,13 @@ const finalityRule = z
 
 export const watcherEnvironment = {
   DATABASE_URL: envPostgresUrl,
+  /** Where users' live events go (deposit seen, orphaned, confirmations); unset: the watcher publishes none. */
+  REDIS_URL: envRedisUrl.optional(),
+  /** The users' event streams live under it: the API's API_REDIS_KEY_PREFIX, where it reads them. */
+  USER_EVENTS_REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9:_-]{1,40}$/)
+    .default('cardgate'),
   TEMPORAL_ADDRESS: envHostPort,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('cardgate'),

@@ -2,6 +2,9 @@
 // Temporal through the outbox. Several may run; one leads (advisory lock), the others wait to take over.
 import { Hono } from 'hono';
 import { Client, Connection } from '@temporalio/client';
+import { Redis } from 'ioredis';
+import { createDepositAddressStore } from '@cardgate/deposit-addresses';
+import { createUserEventPublisher } from '@cardgate/user-events';
 import { createLogger, loadEnvOrExit, onShutdown } from '@cardgate/config';
 import { createDatabasePool, pingDatabase } from '@cardgate/db';
 import { createHealthRoutes, serveApp, temporalHealthCheck } from '@cardgate/health';
@@ -16,6 +19,7 @@ import { createWatcherMetrics } from './metrics.ts';
 import { createOutboxDispatcher } from './outbox-dispatcher.ts';
 import { createTemporalHandOver } from './temporal-hand-over.ts';
 import { createTronChainSource } from './tron-chain-source.ts';
+import { createDepositUserEvents } from './user-events.ts';
 import { createWatcherLoop } from './watcher.ts';
 import { watcherEnvironment } from './env.ts';
 
@@ -62,20 +66,39 @@ if (!checkpoint && environment.WATCHER_START_BLOCK === undefined) {
 // With a checkpoint the start block is never used (the follower resumes from the checkpoint).
 const startBlockNumber = environment.WATCHER_START_BLOCK ?? checkpoint?.number ?? 0;
 const metrics = createWatcherMetrics();
+// Users' live events, when Redis is configured: best effort, never in the way of the chain or the hand-over.
+const redis = environment.REDIS_URL
+  ? new Redis(environment.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+  : undefined;
+redis?.on('error', (error: unknown) => logger.warn({ err: error }, 'redis (user events)'));
+const userEvents = redis
+  ? createDepositUserEvents({
+      publisher: createUserEventPublisher({ redis, keyPrefix: environment.USER_EVENTS_REDIS_PREFIX }),
+      findOwner: (address) => createDepositAddressStore(pool).findOwner(address),
+      logger,
+    })
+  : undefined;
+const follower = createFollower({
+  source,
+  store,
+  addressBook: new AddressBook(createDepositAddressSource(pool)),
+  finality: environment.WATCHER_FINALITY,
+  startBlockNumber,
+  batchBlocksMax: environment.WATCHER_BATCH_BLOCKS,
+  reorgDepthMax: 64,
+  keepBlocksBelowFinal: 64,
+});
+const handOver = createTemporalHandOver(client, environment.TEMPORAL_TASK_QUEUE);
 const loop = createWatcherLoop({
-  follower: createFollower({
-    source,
-    store,
-    addressBook: new AddressBook(createDepositAddressSource(pool)),
-    finality: environment.WATCHER_FINALITY,
-    startBlockNumber,
-    batchBlocksMax: environment.WATCHER_BATCH_BLOCKS,
-    reorgDepthMax: 64,
-    keepBlocksBelowFinal: 64,
-  }),
+  follower: userEvents
+    ? userEvents.follower(follower, {
+        finality: environment.WATCHER_FINALITY,
+        confirmingDeposits: (countMax) => store.confirmingDeposits(countMax),
+      })
+    : follower,
   dispatcher: createOutboxDispatcher({
     pool,
-    handOver: createTemporalHandOver(client, environment.TEMPORAL_TASK_QUEUE),
+    handOver: userEvents ? userEvents.handOver(handOver) : handOver,
     batchRowsMax: 500,
     concurrencyMax: 16,
   }),
@@ -114,6 +137,7 @@ onShutdown(logger, async () => {
   stop.abort();
   await running.catch(() => undefined);
   await healthServer.close();
+  redis?.disconnect();
   await temporal.close();
   await pool.end();
 });

@@ -20,7 +20,7 @@ export const getEvents = createRoute({
   summary: "Server-sent events of the signed-in user's deposits and cards",
   description: [
     'A text/event-stream. Each event is `event: <kind>`, `id: <id>` and `data: <UserEvent JSON>` (kinds:',
-    'deposit.seen, deposit.confirmations, deposit.credited, deposit.held, card.issued, card.loaded,',
+    'deposit.seen, deposit.confirmations, deposit.orphaned, deposit.credited, deposit.held, card.issued, card.loaded,',
     'card.load_failed, card.transaction; amounts are decimal strings with their asset). Reconnect with',
     'Last-Event-ID to receive what was missed (the last 1,000 events of the user, at least minutes).',
     'deposit.confirmations carries no id and is not replayed: the next block brings a fresh count.',
