@@ -46,8 +46,8 @@ interface Frame {
 }
 
 /** An open GET /v1/events as a client sees it: frames as they arrive, and closing it as a browser tab would. */
-async function openEvents(telegramId: number, lastEventId?: string) {
-  const response = await app.request('/v1/events', {
+async function openEvents(telegramId: number, lastEventId?: string, target: ApiApp = app) {
+  const response = await target.request('/v1/events', {
     headers: {
       authorization: tmaHeader({ id: telegramId }),
       ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
@@ -88,6 +88,10 @@ async function openEvents(telegramId: number, lastEventId?: string) {
       }
     },
     close: () => reader.cancel(),
+    /** Resolves once the server has ended the stream. */
+    async ended(): Promise<void> {
+      for (;;) if ((await reader.read()).done) return;
+    },
   };
 }
 
@@ -163,6 +167,38 @@ describe('GET /v1/events', () => {
     const stream = await openEvents(704);
     await stream.until(() => stream.frames.filter((frame) => frame.comment === 'heartbeat').length >= 2);
     await stream.close();
+  });
+
+  it('outlives the request time limit, and ends when the hub closes (shutdown)', async () => {
+    const shortHub = createUserEventHub({
+      redis: api.dependencies.redis,
+      keyPrefix: api.dependencies.redisKeyPrefix,
+      clientsMax: 2,
+      clientsPerUserMax: 1,
+      heartbeatMs: 50,
+    });
+    const requestTimeoutMs = 150;
+    const shortApp = createApp({
+      logger: testLogger('api'),
+      healthChecks: {},
+      v1: {
+        ...api.dependencies,
+        http: { ...api.dependencies.http, requestTimeoutMs },
+        userEvents: shortHub,
+      },
+    });
+    const user = await userIdOf(709);
+    const stream = await openEvents(709, undefined, shortApp);
+    const openedAt = Date.now();
+    await stream.until(() => stream.frames.length >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 2 * requestTimeoutMs));
+    const id = await publisher().publish(user, loaded(9));
+    await stream.until(() => stream.events().length === 1);
+    expect(stream.events()[0]?.id).toBe(id);
+    expect(Date.now() - openedAt).toBeGreaterThan(requestTimeoutMs);
+    await shortHub.close();
+    await stream.ended();
+    expect(shortHub.stats()).toEqual({ clients: 0, users: 0, subscribed: false });
   });
 
   it('releases the connection and the Redis subscription when the client goes', async () => {
