@@ -149,12 +149,13 @@ export function createLedgerReads(pool: DatabasePool) {
           ) l
           order by l.seq desc limit ${limit}
         )
-        select ${transferColumns}, lines.account_id, lines.account_code, r.amount as posted_amount,
+        select shown_line.*, r.amount as posted_amount,
           (extract(epoch from r.created_at) * 1000)::int8 as posted_at_ms
-        from lines
-        join ledger_transfer t on t.seq = lines.seq
-        left join ledger_transfer r on r.pending_id = t.id and r.kind = 'post_pending'
-        order by t.seq desc, lines.account_id`);
+        from (
+          select ${transferColumns}, account_id, account_code from ledger_transfer join lines using (seq)
+        ) shown_line
+        left join ledger_transfer r on r.pending_id = shown_line.id and r.kind = 'post_pending'
+        order by shown_line.seq desc, shown_line.account_id`);
       const lines = rows.map((row): OwnerStatementLine => {
         const transfer = transferFromRow(row);
         const posted = transfer.kind === 'posted' || row.posted_amount !== null;
