@@ -84,7 +84,10 @@ export function createDepositReads(pool: DatabasePool) {
      * Deposits to `address` (base58), newest first, `limit` (1..depositPageRowsMax) after `before`. One round trip;
      * the deposit_by_address index finds them (a user has few deposits, so they are sorted after the lookup).
      */
-    async toAddress(address: string, page: { before?: DepositPosition; limit: number }): Promise<DepositPage> {
+    async toAddress(
+      address: string,
+      page: { before?: DepositPosition; limit: number },
+    ): Promise<DepositPage> {
       if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > depositPageRowsMax)
         throw new AppError('invalid_input', `a page holds 1 to ${depositPageRowsMax} deposits`, {
           reason: 'page_limit',

@@ -41,7 +41,13 @@ async function openCard(userId: string, autoLoad: boolean) {
   const cards = createCardStore(database.pool).cards;
   await cards.beginIssue({ cardId, userId });
   const [account] = await ledger.createAccounts([chart.card(cardId, userId)]);
-  await cards.open({ cardId, userId, providerToken: `card_${cardId}`, ledgerAccountId: account!.id, autoLoad });
+  await cards.open({
+    cardId,
+    userId,
+    providerToken: `card_${cardId}`,
+    ledgerAccountId: account!.id,
+    autoLoad,
+  });
   return { cardId, accountId: account!.id };
 }
 
