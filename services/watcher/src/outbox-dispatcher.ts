@@ -11,7 +11,6 @@ export interface DepositHandOver {
   handOver(event: DepositEvent): Promise<void>;
 }
 
-
 export interface DispatcherOptions {
   readonly pool: DatabasePool;
   readonly handOver: DepositHandOver;

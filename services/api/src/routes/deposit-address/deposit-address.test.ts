@@ -35,7 +35,7 @@ describe('GET /v1/deposit-address', () => {
     expect(body.address).toMatch(/^T[1-9A-HJ-NP-Za-km-z]{33}$/);
     expect(body.notice).toContain('below 5 USDT are held for review');
     expect(body.qrCodeSvg).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
-    expect(body.qrCodeSvg).toBe(await QRCode.toString(body.address, { type: 'svg' }));
+    expect(body.qrCodeSvg).toBe(await QRCode.toString(body.address as string, { type: 'svg' }));
 
     const again = await bodyOf(await api.app.request('/v1/deposit-address', { headers: { authorization } }));
     expect(again.address).toBe(body.address);

@@ -12,6 +12,7 @@ import { createLedger, type Ledger } from '@cardgate/ledger';
 import { moneyFromMinor, USDT } from '@cardgate/money';
 import { encodeCursor } from '../../lib/cursor.ts';
 import { bodyOf, tmaHeader, useTestApi } from '../../testing.ts';
+import { depositPageSchema } from './deposits.routes.ts';
 
 const api = useTestApi();
 const alice = tmaHeader({ id: 801 });
@@ -20,6 +21,13 @@ let ledger: Ledger;
 
 async function get(path: string, authorization = alice) {
   return api.app.request(path, { headers: { authorization } });
+}
+
+/** A 200 page, checked against the route's own response schema (so its fields are typed). */
+async function list(path: string, authorization = alice) {
+  const response = await get(path, authorization);
+  expect(response.status, path).toBe(200);
+  return depositPageSchema.parse(await bodyOf(response));
 }
 
 async function addressOf(authorization: string): Promise<{ address: string; userId: string }> {
@@ -109,13 +117,9 @@ beforeAll(async () => {
 
 describe('GET /v1/deposits', () => {
   it('tells every state apart, with confirmations and amounts', async () => {
-    const response = await get('/v1/deposits?limit=100');
-    expect(response.status).toBe(200);
-    const body = await bodyOf(response);
+    const body = await list('/v1/deposits?limit=100');
     expect(body.nextCursor).toBeNull();
-    const byTx = new Map<string, Record<string, unknown>>(
-      body.items.map((item: { txId: string }) => [item.txId, item]),
-    );
+    const byTx = new Map(body.items.map((item) => [item.txId, item]));
     const view = (name: string) => {
       const item = byTx.get(deposits[name]!.txId)!;
       return {
@@ -175,21 +179,17 @@ describe('GET /v1/deposits', () => {
     expect(typeof credited.creditedAt).toBe('string');
     expect(typeof credited.finalAt).toBe('string');
     // Newest first: the deposit seen after the reorg leads.
-    expect(body.items[0].txId).toBe(deposits.seen!.txId);
+    expect(body.items[0]?.txId).toBe(deposits.seen!.txId);
   });
 
   it('pages newest first without losing or repeating a deposit', async () => {
-    const all = (await bodyOf(await get('/v1/deposits?limit=100'))).items.map(
-      (item: { id: string }) => item.id,
-    );
+    const all = (await list('/v1/deposits?limit=100')).items.map((item) => item.id);
     const paged: string[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 10; page += 1) {
-      const body = await bodyOf(
-        await get(`/v1/deposits?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
-      );
+      const body = await list(`/v1/deposits?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
       expect(body.items.length).toBeLessThanOrEqual(3);
-      paged.push(...body.items.map((item: { id: string }) => item.id));
+      paged.push(...body.items.map((item) => item.id));
       cursor = body.nextCursor;
       if (cursor === null) break;
     }
@@ -198,9 +198,9 @@ describe('GET /v1/deposits', () => {
   });
 
   it('shows another user only their own deposits, and a user without an address none', async () => {
-    const bobs = await bodyOf(await get('/v1/deposits', bob));
-    expect(bobs.items.map((item: { txId: string }) => item.txId)).toEqual([deposits.bobs!.txId]);
-    const nobody = await bodyOf(await get('/v1/deposits', tmaHeader({ id: 803 })));
+    const bobs = await list('/v1/deposits', bob);
+    expect(bobs.items.map((item) => item.txId)).toEqual([deposits.bobs!.txId]);
+    const nobody = await list('/v1/deposits', tmaHeader({ id: 803 }));
     expect(nobody).toEqual({ items: [], nextCursor: null });
   });
 

@@ -14,6 +14,7 @@ import { uniqueSuffix } from '@cardgate/test-harness';
 import { encodeCursor } from '../../lib/cursor.ts';
 import { placeholdersOf } from '../../lib/user-language.ts';
 import { bodyOf, tmaHeader, useTestApi } from '../../testing.ts';
+import { statementPageSchema } from './transactions.routes.ts';
 import { statementTexts } from './transactions.texts.ts';
 
 const api = useTestApi();
@@ -119,31 +120,22 @@ beforeAll(async () => {
 async function statement(authorization: string, query = '') {
   const response = await api.app.request(`/v1/transactions${query}`, { headers: { authorization } });
   expect(response.status).toBe(200);
-  return bodyOf(response);
+  // Checked against the route's own response schema, so the fields are typed.
+  return statementPageSchema.parse(await bodyOf(response));
 }
 
 describe('GET /v1/transactions', () => {
   it('lists the wallet and the card newest first, signed, referenced and described', async () => {
     const body = await statement(aliceEn, '?limit=100');
     expect(body.nextCursor).toBeNull();
-    const rows = body.items.map(
-      (line: {
-        id: string;
-        kind: string;
-        status: string;
-        amount: { amount: string; asset: string };
-        account: { type: string };
-        reference: { type: string; id: string };
-        description: string;
-      }) => [
-        line.id,
-        line.kind,
-        line.status,
-        `${line.amount.amount} ${line.amount.asset}`,
-        line.account.type,
-        line.description,
-      ],
-    );
+    const rows = body.items.map((line) => [
+      line.id,
+      line.kind,
+      line.status,
+      `${line.amount.amount} ${line.amount.asset}`,
+      line.account.type,
+      line.description,
+    ]);
     expect(rows).toEqual([
       ['ctx:txn3:1:credit', 'card_refund', 'posted', '0.50 USD', 'card', 'Refund to your card'],
       ['ctx:txn2:1:debit', 'card_payment', 'posted', '-1.00 USD', 'card', 'Card payment'],
@@ -190,7 +182,7 @@ describe('GET /v1/transactions', () => {
         'USDT deposit',
       ],
     ]);
-    const byId = new Map(body.items.map((line: { id: string }) => [line.id, line]));
+    const byId = new Map(body.items.map((line) => [line.id, line]));
     expect(byId.get('ctx:txn1:1:hold')).toMatchObject({
       account: { type: 'card', cardId },
       reference: { type: 'card_transaction', id: 'txn1' },
@@ -200,7 +192,7 @@ describe('GET /v1/transactions', () => {
       account: { type: 'wallet', cardId: null },
       reference: { type: 'card_load', id: 'L1' },
     });
-    expect((byId.get('load:L1') as { postedAt: string | null }).postedAt).toMatch(/^\d{4}-/);
+    expect(byId.get('load:L1')?.postedAt).toMatch(/^\d{4}-/);
     expect(byId.get(depositTransferIds(tx.credited, 0).fee)).toMatchObject({
       reference: { type: 'deposit', id: `${tx.credited}:0` },
     });
@@ -211,7 +203,7 @@ describe('GET /v1/transactions', () => {
 
   it('describes in Russian for a Russian-speaking user', async () => {
     const body = await statement(tmaHeader({ id: 901, languageCode: 'ru' }), '?limit=3');
-    expect(body.items.map((line: { description: string }) => line.description)).toEqual([
+    expect(body.items.map((line) => line.description)).toEqual([
       'Возврат на карту',
       'Оплата картой',
       'Оплата картой (авторизована, ещё не списана)',
@@ -219,21 +211,19 @@ describe('GET /v1/transactions', () => {
   });
 
   it('pages without losing or repeating a line, and shows another user only their own', async () => {
-    const all = (await statement(aliceEn, '?limit=100')).items.map((line: { id: string }) => line.id);
+    const all = (await statement(aliceEn, '?limit=100')).items.map((line) => line.id);
     const paged: string[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 20; page += 1) {
       const body = await statement(aliceEn, `?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
       expect(body.items.length).toBeLessThanOrEqual(2);
-      paged.push(...body.items.map((line: { id: string }) => line.id));
+      paged.push(...body.items.map((line) => line.id));
       cursor = body.nextCursor;
       if (cursor === null) break;
     }
     expect(paged).toEqual(all);
     const bobs = await statement(bob);
-    expect(bobs.items.map((line: { id: string }) => line.id)).toEqual([
-      depositTransferIds(tx.bobs, 0).credit,
-    ]);
+    expect(bobs.items.map((line) => line.id)).toEqual([depositTransferIds(tx.bobs, 0).credit]);
     expect(await statement(tmaHeader({ id: 903 }))).toEqual({ items: [], nextCursor: null });
   });
 
