@@ -23,10 +23,10 @@ import {
   userEventStreamKey,
   type UserEventDelivery,
 } from '@cardgate/user-events';
-import { createDepositStore } from './deposit-store.ts';
+import { createDepositStore } from '@cardgate/deposit-store';
 import type { StepResult } from './follower.ts';
 import { createOutboxDispatcher } from './outbox-dispatcher.ts';
-import { blocks, observation, testToken } from './testing/deposit-fixtures.ts';
+import { blocks, observation, testToken } from '@cardgate/deposit-store/testing';
 import { createDepositUserEvents } from './user-events.ts';
 
 const database = useTestDatabase();

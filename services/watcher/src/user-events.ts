@@ -11,7 +11,7 @@ import type { DepositEvent } from '@cardgate/contracts';
 import { depositEventAmount } from '@cardgate/contracts/deposit-event';
 import { userEventMoney } from '@cardgate/contracts/user-event';
 import type { UserEventPublisher } from '@cardgate/user-events';
-import type { ConfirmingDeposit } from './deposit-store.ts';
+import type { ConfirmingDeposit } from '@cardgate/deposit-store';
 import type { FinalityRule } from './finality.ts';
 import type { StepResult } from './follower.ts';
 import type { DepositHandOver } from './outbox-dispatcher.ts';
