@@ -92,14 +92,16 @@ async function lockUserLoads(connection: DatabaseTransactionConnection, userId: 
 
 async function usageOf(
   connection: DatabaseTransactionConnection,
-  input: { userId: string; cardId: string; dayStart: Date; monthStart: Date },
+  input: { userId: string; cardId?: string; dayStart: Date; monthStart: Date },
 ): Promise<CardLoadUsage> {
+  // Without a card (the user's view of the limits), nothing is on its way to "the" card.
+  const cardId = input.cardId ?? '';
   const sums = await connection.one(sql.type(sumsRow)`
     select
       coalesce(sum(amount_usd_minor) filter (where created_at >= ${input.dayStart.toISOString()}::timestamptz), 0)::int8
         as today,
       coalesce(sum(amount_usd_minor), 0)::int8 as month,
-      coalesce(sum(amount_usd_minor) filter (where card_id = ${input.cardId} and status in ('holding', 'loading')), 0)::int8
+      coalesce(sum(amount_usd_minor) filter (where card_id = ${cardId} and status in ('holding', 'loading')), 0)::int8
         as on_the_way
     from card_load
     where user_id = ${input.userId} and status <> 'failed'
@@ -145,7 +147,7 @@ export function createCardQuoteTable(pool: DatabasePool) {
      */
     async usage(input: {
       userId: string;
-      cardId: string;
+      cardId?: string;
       dayStart: Date;
       monthStart: Date;
     }): Promise<CardLoadUsage> {
