@@ -68,13 +68,29 @@ function quoteOf(row: z.infer<typeof quoteRow>): StoredCardQuote {
   };
 }
 
+export interface UsageInput {
+  readonly userId: string;
+  /** The card whose loads on their way count (none: the user's view of the limits). */
+  readonly cardId?: string;
+  readonly dayStart: Date;
+  readonly monthStart: Date;
+  /**
+   * When the caller started reading the card's posted balance from the ledger (databaseNow(), taken before that
+   * read). A load posts in the ledger before it is marked loaded, so loads marked loaded since then are counted as on
+   * their way too: a load that posted after the read is never missed (one that posted just before it may be counted
+   * twice, which refuses early, never late). The ledger cannot be read inside this module's transaction (slonik
+   * refuses a second connection inside one), hence the read before it and this bound.
+   */
+  readonly cardPostedReadAt?: Date;
+}
+
 /** What counts against the program limits when a user loads a card (net USD), summed under the user's lock. */
 export interface CardLoadUsage {
   /** The user's loads made since `dayStart`, over all cards, not failed. */
   readonly loadedToday: Money;
   /** The user's loads made since `monthStart`, over all cards, not failed. */
   readonly loadedThisMonth: Money;
-  /** This card's loads not yet posted (holding or loading): on their way to the card, not yet in its balance. */
+  /** This card's loads not in the posted balance the caller read (holding, loading, or loaded since the read). */
   readonly onTheWayToCard: Money;
 }
 
@@ -90,19 +106,18 @@ async function lockUserLoads(connection: DatabaseTransactionConnection, userId: 
     select pg_advisory_xact_lock(hashtextextended(${`card-load:${userId}`}, 0))`);
 }
 
-async function usageOf(
-  connection: DatabaseTransactionConnection,
-  input: { userId: string; cardId?: string; dayStart: Date; monthStart: Date },
-): Promise<CardLoadUsage> {
+async function usageOf(connection: DatabaseTransactionConnection, input: UsageInput): Promise<CardLoadUsage> {
   // Without a card (the user's view of the limits), nothing is on its way to "the" card.
   const cardId = input.cardId ?? '';
+  // Null when no balance was read: `loaded_at >= null` is never true, so only holding and loading loads count.
+  const postedSince = input.cardPostedReadAt?.toISOString() ?? null;
   const sums = await connection.one(sql.type(sumsRow)`
     select
       coalesce(sum(amount_usd_minor) filter (where created_at >= ${input.dayStart.toISOString()}::timestamptz), 0)::int8
         as today,
       coalesce(sum(amount_usd_minor), 0)::int8 as month,
-      coalesce(sum(amount_usd_minor) filter (where card_id = ${cardId} and status in ('holding', 'loading')), 0)::int8
-        as on_the_way
+      coalesce(sum(amount_usd_minor) filter (where card_id = ${cardId} and (status in ('holding', 'loading')
+        or (status = 'loaded' and loaded_at >= ${postedSince}::timestamptz))), 0)::int8 as on_the_way
     from card_load
     where user_id = ${input.userId} and status <> 'failed'
       and created_at >= ${input.monthStart.toISOString()}::timestamptz`);
@@ -145,13 +160,16 @@ export function createCardQuoteTable(pool: DatabasePool) {
      * What counts against the limits for a quote (no lock: the load checks again under the lock). The card's loads
      * on their way are this card's only.
      */
-    async usage(input: {
-      userId: string;
-      cardId?: string;
-      dayStart: Date;
-      monthStart: Date;
-    }): Promise<CardLoadUsage> {
+    async usage(input: UsageInput): Promise<CardLoadUsage> {
       return pool.transaction((connection) => usageOf(connection, input));
+    },
+
+    /** The database's clock now: taken before reading a card's posted balance (UsageInput.cardPostedReadAt). */
+    async databaseNow(): Promise<Date> {
+      return new Date(
+        await pool.oneFirst(sql.type(z.object({ now: z.string() }))`
+          select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as now`),
+      );
     },
 
     /**
@@ -168,7 +186,9 @@ export function createCardQuoteTable(pool: DatabasePool) {
       now: Date;
       dayStart: Date;
       monthStart: Date;
-      checkLimits: (usage: CardLoadUsage, quote: StoredCardQuote) => Promise<void>;
+      cardPostedReadAt: Date;
+      /** Throws to refuse; runs inside the transaction, so it may not use the pool (the ledger is read before). */
+      checkLimits: (usage: CardLoadUsage, quote: StoredCardQuote) => void;
     }): Promise<BindOutcome> {
       return pool.transaction(async (connection) => {
         await lockUserLoads(connection, input.userId);
@@ -198,7 +218,7 @@ export function createCardQuoteTable(pool: DatabasePool) {
               details: { expiresAt: quote.expiresAt.toISOString() },
             },
           );
-        await input.checkLimits(await usageOf(connection, input), quote);
+        input.checkLimits(await usageOf(connection, input), quote);
         await insertCardLoad(connection, {
           loadId: input.loadId,
           cardId: input.cardId,

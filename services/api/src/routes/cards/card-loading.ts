@@ -1,7 +1,9 @@
 // Loading a card from a quote (POST /v1/cards/{id}/loads). The load books exactly the quoted figures:
 //
 // 1. One card-store transaction, under the user's advisory lock: the quote is checked (the user's, this card's,
-//    unused, unexpired), the limits are checked on the user's loads summed under the lock, the load row is inserted
+//    unused, unexpired), the limits are checked on the user's loads summed under the lock and the card's posted
+//    balance read from the ledger just before it (nothing may use the pool inside the transaction; loads posted since
+//    that read count as still on their way, so none is missed), the load row is inserted
 //    with the quote's figures, and the quote records the load and the request's Idempotency-Key. The load id is
 //    derived from the quote id, so one quote can only ever make one load.
 // 2. The wallet's USDT pending debit, placed here with the plan the worker's placeCardLoadPending uses
@@ -121,6 +123,8 @@ export function createCardLoading(dependencies: CardLoadingDependencies) {
           reason: 'card_not_open',
         });
       const at = now();
+      // Read before the binding transaction: nothing may use the pool inside it (see UsageInput.cardPostedReadAt).
+      const { posted, readAt } = await limits.cardPosted(input.userId, input.cardId);
       const outcome = await store.quotes.bindToLoad({
         userId: input.userId,
         cardId: input.cardId,
@@ -129,8 +133,8 @@ export function createCardLoading(dependencies: CardLoadingDependencies) {
         idempotencyKey: input.idempotencyKey,
         now: at,
         ...programLimitWindows(at),
-        checkLimits: (usage, quote) =>
-          limits.check({ userId: input.userId, cardId: input.cardId, usage, net: quote.quote.net }),
+        cardPostedReadAt: readAt,
+        checkLimits: (usage, quote) => limits.check({ posted, usage, net: quote.quote.net }),
       });
       if (outcome.kind === 'used') {
         // Another request used the quote: make sure its load goes on, then say the quote is used.

@@ -11,11 +11,13 @@ import type { ApiApp } from '../../app.ts';
 import { bodyOf, tmaHeader } from '../../testing.ts';
 import { ledgerOf } from './card-ledger.ts';
 
+/** Signs in a Telegram user; `authDate` matches an app whose clock is not the machine's. */
 export async function signIn(
   app: ApiApp,
   telegramId: number,
+  authDate: Date = new Date(),
 ): Promise<{ userId: string; authorization: string }> {
-  const authorization = tmaHeader({ id: telegramId });
+  const authorization = tmaHeader({ id: telegramId }, { authDate });
   const response = await app.request('/v1/me', { headers: { authorization } });
   if (response.status !== 200) throw new Error(`sign-in failed: ${response.status}`);
   return { userId: (await bodyOf(response)).user.id as string, authorization };

@@ -34,41 +34,44 @@ export function limitExceeded(limit: string, remaining: Money): AppError {
 export function createLoadLimits(dependencies: LoadLimitDependencies) {
   const { store, ledger, limits } = dependencies;
 
-  /**
-   * Checks one load of `net` onto the card against the limits, given the usage summed by the store. The card's posted
-   * balance is read after the usage (under the binding lock), so a load that posts in between is counted twice
-   * (refusing too early, never too late) rather than not at all.
-   */
-  async function check(input: {
-    userId: string;
-    cardId: string;
-    usage: CardLoadUsage;
-    net: Money;
-  }): Promise<void> {
-    const { posted } = await cardBalanceOf(ledger, input.cardId, input.userId);
+  /** Checks one load of `net` onto a card holding `posted`, given the usage summed by the store. */
+  function check(input: { posted: Money; usage: CardLoadUsage; net: Money }): void {
     const result = checkProgramLimits(
       limits,
       {
         loadedToday: input.usage.loadedToday,
         loadedThisMonth: input.usage.loadedThisMonth,
-        cardHeld: add(posted, input.usage.onTheWayToCard),
+        cardHeld: add(input.posted, input.usage.onTheWayToCard),
       },
       input.net,
     );
     if (!result.ok) throw limitExceeded(result.limit, result.remaining);
   }
 
+  /**
+   * The card's posted balance and when its read began (the store's clock): the store then counts loads posted after
+   * that as still on their way (see UsageInput.cardPostedReadAt).
+   */
+  async function cardPosted(userId: string, cardId: string): Promise<{ posted: Money; readAt: Date }> {
+    const readAt = await store.quotes.databaseNow();
+    const { posted } = await cardBalanceOf(ledger, cardId, userId);
+    return { posted, readAt };
+  }
+
   return {
     check,
+    cardPosted,
 
     /** Checks without the lock (a quote): the load checks again under it. */
     async checkQuote(input: { userId: string; cardId: string; net: Money; now: Date }): Promise<void> {
+      const { posted, readAt } = await cardPosted(input.userId, input.cardId);
       const usage = await store.quotes.usage({
         userId: input.userId,
         cardId: input.cardId,
         ...programLimitWindows(input.now),
+        cardPostedReadAt: readAt,
       });
-      await check({ ...input, usage });
+      check({ posted, usage, net: input.net });
     },
 
     /** What is left of each limit for the user (the card limit: its whole amount, since it is per card). */
