@@ -100,10 +100,13 @@ export type BindOutcome =
   /** Another request used the quote; its load is answered so the caller can make sure it goes on. */
   | { readonly kind: 'used'; readonly load: StoredCardLoad; readonly quote: StoredCardQuote };
 
+/** The name of one user's loading lock (hashed by PostgreSQL into the advisory lock's key). */
+export const cardLoadLockName = (userId: string): string => `card-load:${userId}`;
+
 /** One user's lock for loading: held for the binding transaction (pg_advisory_xact_lock, released at its end). */
 async function lockUserLoads(connection: DatabaseTransactionConnection, userId: string): Promise<void> {
   await connection.query(sql.type(noRows)`
-    select pg_advisory_xact_lock(hashtextextended(${`card-load:${userId}`}, 0))`);
+    select pg_advisory_xact_lock(hashtextextended(${cardLoadLockName(userId)}, 0))`);
 }
 
 async function usageOf(connection: DatabaseTransactionConnection, input: UsageInput): Promise<CardLoadUsage> {

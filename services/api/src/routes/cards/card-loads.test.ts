@@ -4,10 +4,11 @@
 // of the key answers the same (Idempotent-Replayed), the key with another body is 422, another key with the used
 // quote is 409; an expired quote is 409, another user's quote 404, another card's quote 422; a wallet short of the
 // amount is 422 insufficient_funds with the load failed and nothing held; two concurrent loads that each fit a limit
-// but not together: one passes, the other is 422 naming the limit and what is left; /v1/me shows what is left.
+// but not together, held until both wait on the user's loading lock: one passes, the other is 422 naming the limit
+// and what is left (without the lock both pass); /v1/me shows what is left.
 import { describe, expect, it } from 'vitest';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { createCardStore } from '@cardgate/card-store';
+import { cardLoadLockName, createCardStore } from '@cardgate/card-store';
 import { cardLoadWorkflowId } from '@cardgate/contracts';
 import { sql } from '@cardgate/db';
 import { chart, cardLoadPendingTransferId } from '@cardgate/domain';
@@ -191,10 +192,34 @@ describe('POST /v1/cards/{id}/loads', () => {
     const first = await quote(authorization, cardId, '45');
     const other = await quote(authorization, second.cardId, '45');
     expect(first.received).toEqual({ amount: '44.29', asset: 'USD' });
-    const responses = await Promise.all([
+    // The test holds the user's loading lock until both requests wait for it, so their binding transactions are
+    // truly concurrent: without the lock both would sum no loads and both pass.
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const holding = api.database.pool.transaction(async (connection) => {
+      await connection.query(
+        sql.type(
+          z.object({}),
+        )`select pg_advisory_xact_lock(hashtextextended(${cardLoadLockName(userId)}, 0))`,
+      );
+      await released;
+    });
+    const pending = Promise.all([
       load(authorization, cardId, first.id),
       load(authorization, second.cardId, other.id),
     ]);
+    await expect
+      .poll(
+        () =>
+          api.database.pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+            select count(*)::int4 as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock' and wait_event = 'advisory'`),
+        { timeout: 10_000 },
+      )
+      .toBe(2);
+    release();
+    await holding;
+    const responses = await pending;
     const statuses = responses.map((response) => response.status).sort();
     expect(statuses).toEqual([202, 422]);
     const refused = responses.find((response) => response.status === 422)!;
