@@ -169,7 +169,10 @@ describe('cards through the user API, on the real worker', () => {
         await app.request(`/v1/cards/${cardId}/transactions`, { headers: { authorization } }),
       );
       expect(
-        listed.items.map((item: { category: string; result: string }) => [item.category, item.result]),
+        (listed.items as Array<{ category: string; result: string }>).map((item) => [
+          item.category,
+          item.result,
+        ]),
       ).toEqual([
         ['authorization', 'APPROVED'],
         ['decline', 'CARD_PAUSED'],

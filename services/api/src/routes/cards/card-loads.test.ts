@@ -15,6 +15,7 @@ import { chart, cardLoadPendingTransferId } from '@cardgate/domain';
 import { parseMoney, USD } from '@cardgate/money';
 import { uniqueSuffix } from '@cardgate/test-harness';
 import { z } from 'zod';
+import type { MoneyBody } from '../../lib/schemas.ts';
 import { bodyOf, useTestApi } from '../../testing.ts';
 import { ledgerOf } from './card-ledger.ts';
 import { loadIdOfQuote } from './card-loading.ts';
@@ -33,10 +34,18 @@ const api = useTestApi({
   },
 });
 
-async function quote(authorization: string, cardId: string, amount: string) {
+interface QuoteBody {
+  readonly id: string;
+  readonly gross: MoneyBody;
+  readonly spread: MoneyBody;
+  readonly fee: MoneyBody;
+  readonly received: MoneyBody;
+}
+
+async function quote(authorization: string, cardId: string, amount: string): Promise<QuoteBody> {
   const response = await api.app.request('/v1/quotes', jsonRequest(authorization, { cardId, amount }));
   expect(response.status).toBe(201);
-  return bodyOf(response);
+  return (await bodyOf(response)) as QuoteBody;
 }
 
 const load = (authorization: string, cardId: string, quoteId: string, key = `load-${uniqueSuffix()}`) =>

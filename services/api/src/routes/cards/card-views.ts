@@ -6,7 +6,7 @@ import { AppError } from '@cardgate/errors';
 import type { Ledger } from '@cardgate/ledger';
 import { assetByCode, parseMinorUnits, type Money } from '@cardgate/money';
 import { z } from '@hono/zod-openapi';
-import { money, type MoneyBody } from '../../lib/schemas.ts';
+import { money } from '../../lib/schemas.ts';
 import { cardBalanceOf } from './card-ledger.ts';
 import type { cardLoadSchema, cardSchema, cardStates, cardTransactionSchema } from './cards.routes.ts';
 
@@ -117,7 +117,7 @@ export function cardTransactionView(event: CardTransactionEvent): CardTransactio
     kind: event.kind,
     result: event.result,
     amount: money(amount),
-    merchantAmount: merchant ? (money(merchant) as MoneyBody) : null,
+    merchantAmount: merchant ? money(merchant) : null,
     descriptor: event.descriptor,
     mcc: event.mcc,
     occurredAt: event.occurredAt,

@@ -43,7 +43,7 @@ describe('POST /v1/cards', () => {
     });
     expect(card.id).toBe(derivedId('crd', `user:${userId}`, key));
     const started = await api.dependencies.temporal.client.workflow
-      .getHandle(cardIssueWorkflowId(card.id))
+      .getHandle(cardIssueWorkflowId(String(card.id)))
       .describe();
     expect(started.type).toBe('cardIssueWorkflow');
     expect(started.taskQueue).toBe(api.dependencies.temporal.taskQueue);
@@ -264,7 +264,7 @@ describe('GET /v1/cards/{id}/transactions', () => {
     const first = await bodyOf(
       await api.app.request(`/v1/cards/${cardId}/transactions?limit=3`, { headers: { authorization } }),
     );
-    expect(first.items.map((item: { category: string }) => item.category)).toEqual([
+    expect((first.items as Array<{ category: string }>).map((item) => item.category)).toEqual([
       'refund',
       'decline',
       'clearing',

@@ -20,7 +20,8 @@ export async function signIn(
   const authorization = tmaHeader({ id: telegramId }, { authDate });
   const response = await app.request('/v1/me', { headers: { authorization } });
   if (response.status !== 200) throw new Error(`sign-in failed: ${response.status}`);
-  return { userId: (await bodyOf(response)).user.id as string, authorization };
+  const body = (await bodyOf(response)) as { user: { id: string } };
+  return { userId: body.user.id, authorization };
 }
 
 export async function fundWallet(pool: DatabasePool, userId: string, usdt: string): Promise<void> {

@@ -61,7 +61,7 @@ describe('POST /v1/quotes', () => {
     });
     expect(expected.net.minor).toBe(3986n);
     expect(expected.spread.minor).toBe(61n);
-    const stored = await createCardStore(api.database.pool).quotes.ofUser(userId, quote.id);
+    const stored = await createCardStore(api.database.pool).quotes.ofUser(userId, String(quote.id));
     expect(stored?.quote).toEqual(expected);
   });
 
