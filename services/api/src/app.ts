@@ -16,7 +16,7 @@ import { createUserStore } from '@cardgate/users';
 import type { MiddlewareHandler } from 'hono';
 import { createCardWebhookRoutes, type CardWebhookDependencies } from './card-events/webhook-route.ts';
 import type { V1Context, V1Dependencies } from './lib/dependencies.ts';
-import { handleError, handleNotFound } from './lib/problem.ts';
+import { handleError, notFoundOrWrongMethod } from './lib/problem.ts';
 import { validationHook } from './lib/router.ts';
 import type { AppEnv } from './lib/types.ts';
 import {
@@ -63,7 +63,7 @@ export function createApp(dependencies: ApiDependencies): ApiApp {
   app.route('/', createHealthRoutes(dependencies.healthChecks));
   if (dependencies.cardWebhooks) app.route('/', createCardWebhookRoutes(dependencies.cardWebhooks));
   if (dependencies.v1) mountV1(app, dependencies.v1);
-  app.notFound(handleNotFound);
+  app.notFound(notFoundOrWrongMethod(() => app.routes));
   app.onError(handleError);
   return app;
 }

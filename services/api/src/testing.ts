@@ -89,6 +89,7 @@ export interface TestApi {
 }
 
 export interface TestApiOptions {
+  readonly botToken?: string;
   readonly settings?: Partial<ProductSettings>;
   readonly rateLimits?: RateLimitSettings;
   readonly requestTimeoutMs?: number;
@@ -124,7 +125,7 @@ export function useTestApi(options: TestApiOptions = {}) {
       redis,
       redisKeyPrefix: testRedisPrefix('api'),
       temporal: { client, taskQueue },
-      telegram: { botToken: testBotToken, initDataMaxAgeSeconds: 3600 },
+      telegram: { botToken: options.botToken ?? testBotToken, initDataMaxAgeSeconds: 3600 },
       settings: { ...testProductSettings, ...options.settings },
       http: {
         miniAppOrigin: 'https://mini.cardgate.test',

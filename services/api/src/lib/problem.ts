@@ -52,3 +52,45 @@ export function toAppError(error: unknown): AppError {
   }
   return new AppError('internal', 'internal error', { cause: error, internalMessage: String(error) });
 }
+
+/**
+ * A not-found handler that tells a wrong method (405 with Allow) from an unknown path (404), from the app's routes:
+ * Hono answers both with its not-found handler.
+ */
+export function notFoundOrWrongMethod(
+  routes: () => ReadonlyArray<{ method: string; path: string }>,
+): NotFoundHandler<AppEnv> {
+  return (context) => {
+    const allowed = new Set<string>();
+    for (const route of routes())
+      if (route.method !== 'ALL' && pathPattern(route.path).test(context.req.path)) allowed.add(route.method);
+    if (allowed.size === 0) return handleNotFound(context);
+    const allow = [...allowed].sort().join(', ');
+    return problemResponse(
+      context,
+      new AppError('method_not_allowed', `${context.req.method} is not allowed here; use ${allow}`, {
+        reason: 'method_not_allowed',
+      }),
+      { allow },
+    );
+  };
+}
+
+const routePatterns = new Map<string, RegExp>();
+const regexSpecials = /[.*+?^${}()|[\]\\]/g;
+
+/** A Hono route path (`/v1/cards/:id`) as a regular expression of the paths it matches. */
+function pathPattern(path: string): RegExp {
+  let pattern = routePatterns.get(path);
+  if (!pattern) {
+    const source = path
+      .split('/')
+      .map((segment) =>
+        segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(regexSpecials, '\\$&'),
+      )
+      .join('/');
+    pattern = new RegExp(`^${source}/?$`);
+    routePatterns.set(path, pattern);
+  }
+  return pattern;
+}

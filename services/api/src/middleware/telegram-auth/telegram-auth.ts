@@ -72,7 +72,8 @@ export function telegramAuth(options: TelegramAuthOptions): MiddlewareHandler<Ap
     const remembered = sessions.get(initData);
     if (remembered && remembered.expiresAtMs > now().getTime()) return remembered.user;
     try {
-      validate(initData, options.botToken, { expiresIn: options.maxAgeSeconds });
+      // The signature only: the age is checked below against this API's clock (injectable in tests).
+      validate(initData, options.botToken, { expiresIn: 0 });
     } catch (error) {
       const kind = errorKind(error);
       if (kind.includes('Expired'))
@@ -85,6 +86,8 @@ export function telegramAuth(options: TelegramAuthOptions): MiddlewareHandler<Ap
     }
     const signed = readSignedFields(initData);
     const authDateMs = signed.authDateSeconds * 1000;
+    if (authDateMs + options.maxAgeSeconds * 1000 < now().getTime())
+      throw unauthenticated('init_data_expired', 'the session has expired; reopen the app');
     if (authDateMs > now().getTime() + futureSkewSecondsMax * 1000)
       throw unauthenticated('init_data_from_future', 'initData was signed in the future');
     const telegramUser = signed.user;
