@@ -103,10 +103,40 @@ export type BindOutcome =
 /** The name of one user's loading lock (hashed by PostgreSQL into the advisory lock's key). */
 export const cardLoadLockName = (userId: string): string => `card-load:${userId}`;
 
+/**
+ * How long a load waits for the user's lock. A waiting request holds a pooled connection, so an unbounded wait would
+ * let one user's burst of loads take the whole pool from everyone; past this the load is refused as retryable (503).
+ */
+export const cardLoadLockWaitMs = 2_000;
+
+/** SQLSTATE lock_not_available: the lock wait passed lock_timeout. */
+const lockNotAvailable = '55P03';
+
+function isLockTimeout(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current; depth += 1) {
+    const candidate = current as { code?: unknown; cause?: unknown };
+    if (candidate.code === lockNotAvailable) return true;
+    current = candidate.cause;
+  }
+  return false;
+}
+
 /** One user's lock for loading: held for the binding transaction (pg_advisory_xact_lock, released at its end). */
 async function lockUserLoads(connection: DatabaseTransactionConnection, userId: string): Promise<void> {
-  await connection.query(sql.type(noRows)`
-    select pg_advisory_xact_lock(hashtextextended(${cardLoadLockName(userId)}, 0))`);
+  await connection.query(
+    sql.type(noRows)`select set_config('lock_timeout', ${`${cardLoadLockWaitMs}ms`}, true)`,
+  );
+  try {
+    await connection.query(sql.type(noRows)`
+      select pg_advisory_xact_lock(hashtextextended(${cardLoadLockName(userId)}, 0))`);
+  } catch (error) {
+    if (!isLockTimeout(error)) throw error;
+    throw new AppError('unavailable', "the user's other loads are still being made; try again", {
+      reason: 'loads_busy',
+      cause: error,
+    });
+  }
 }
 
 async function usageOf(connection: DatabaseTransactionConnection, input: UsageInput): Promise<CardLoadUsage> {

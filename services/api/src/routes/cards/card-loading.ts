@@ -35,6 +35,7 @@ import { chart, planCardLoadPending, programLimitWindows } from '@cardgate/domai
 import { AppError } from '@cardgate/errors';
 import { derivedId } from '@cardgate/ids';
 import { LedgerError, type Ledger } from '@cardgate/ledger';
+import { accountIdsOf } from './card-ledger.ts';
 import type { LoadLimits } from './load-limits.ts';
 
 export interface CardLoadingDependencies {
@@ -59,7 +60,7 @@ export function createCardLoading(dependencies: CardLoadingDependencies) {
 
   /** Step 2: the wallet's pending debit. Insufficient funds fails the load (it never reached the provider). */
   async function placePending(load: StoredCardLoad): Promise<void> {
-    const [wallet, fxPositionUsdt] = await ledger.createAccounts([
+    const [wallet = 0n, fxPositionUsdt = 0n] = await accountIdsOf(ledger, [
       chart.wallet(load.userId),
       chart.fxPositionUsdt,
     ]);
@@ -69,7 +70,7 @@ export function createCardLoading(dependencies: CardLoadingDependencies) {
           loadId: load.loadId,
           cardId: load.cardId,
           quote: load,
-          accounts: { wallet: wallet!.id, fxPositionUsdt: fxPositionUsdt!.id },
+          accounts: { wallet, fxPositionUsdt },
         }),
       );
     } catch (error) {

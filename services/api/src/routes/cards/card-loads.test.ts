@@ -8,7 +8,7 @@
 // and what is left (without the lock both pass); /v1/me shows what is left.
 import { describe, expect, it } from 'vitest';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { cardLoadLockName, createCardStore } from '@cardgate/card-store';
+import { cardLoadLockName, cardLoadLockWaitMs, createCardStore } from '@cardgate/card-store';
 import { cardLoadWorkflowId } from '@cardgate/contracts';
 import { sql } from '@cardgate/db';
 import { chart, cardLoadPendingTransferId } from '@cardgate/domain';
@@ -65,6 +65,40 @@ async function loadCount(userId: string): Promise<number> {
       z.object({ n: z.number() }),
     )`select count(*)::int4 as n from card_load where user_id = ${userId}`,
   );
+}
+
+/** Holds the user's loading lock from a transaction of the test's own until released. */
+function holdLoadLock(userId: string) {
+  let release: () => void = () => undefined;
+  let held: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const heldPromise = new Promise<void>((resolve) => (held = resolve));
+  const transaction = api.database.pool.transaction(async (connection) => {
+    await connection.query(
+      sql.type(z.object({}))`select pg_advisory_xact_lock(hashtextextended(${cardLoadLockName(userId)}, 0))`,
+    );
+    held();
+    await released;
+  });
+  return {
+    held: heldPromise,
+    async release() {
+      release();
+      await transaction;
+    },
+  };
+}
+
+/** Waits until `count` connections of this database wait on an advisory lock, or `timeoutMs` passed. */
+async function waitForLockWaiters(count: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const waiting = await api.database.pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+      select count(*)::int4 as n from pg_stat_activity
+      where datname = current_database() and wait_event_type = 'Lock' and wait_event = 'advisory'`);
+    if (waiting >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 async function startedInput(workflowId: string): Promise<unknown> {
@@ -201,33 +235,17 @@ describe('POST /v1/cards/{id}/loads', () => {
     const first = await quote(authorization, cardId, '45');
     const other = await quote(authorization, second.cardId, '45');
     expect(first.received).toEqual({ amount: '44.29', asset: 'USD' });
-    // The test holds the user's loading lock until both requests wait for it, so their binding transactions are
-    // truly concurrent: without the lock both would sum no loads and both pass.
-    let release: () => void = () => undefined;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const holding = api.database.pool.transaction(async (connection) => {
-      await connection.query(
-        sql.type(
-          z.object({}),
-        )`select pg_advisory_xact_lock(hashtextextended(${cardLoadLockName(userId)}, 0))`,
-      );
-      await released;
-    });
+    // The test holds the user's loading lock until both requests wait for it (or, on a slow machine, for a while
+    // below the lock's wait bound), so their binding transactions overlap: without the lock both would sum no loads
+    // and both pass.
+    const lock = holdLoadLock(userId);
+    await lock.held;
     const pending = Promise.all([
       load(authorization, cardId, first.id),
       load(authorization, second.cardId, other.id),
     ]);
-    await expect
-      .poll(
-        () =>
-          api.database.pool.oneFirst(sql.type(z.object({ n: z.number() }))`
-            select count(*)::int4 as n from pg_stat_activity
-            where datname = current_database() and wait_event_type = 'Lock' and wait_event = 'advisory'`),
-        { timeout: 10_000 },
-      )
-      .toBe(2);
-    release();
-    await holding;
+    await waitForLockWaiters(2, cardLoadLockWaitMs * 0.75);
+    await lock.release();
     const responses = await pending;
     const statuses = responses.map((response) => response.status).sort();
     expect(statuses).toEqual([202, 422]);
@@ -238,5 +256,27 @@ describe('POST /v1/cards/{id}/loads', () => {
     });
     expect(await loadCount(userId)).toBe(1);
     expect((await wallet(userId)).pending).toBe(45_000_000n);
+  });
+
+  it("refuses a load that waits too long for the user's lock as retryable (503), and the same key then goes through", async () => {
+    const { userId, authorization } = await signIn(api.app, 3006);
+    const { cardId } = await issuedCard(api.database.pool, userId);
+    await fundWallet(api.database.pool, userId, '100');
+    const quoted = await quote(authorization, cardId, '5');
+    const key = `busy-${uniqueSuffix()}`;
+    const lock = holdLoadLock(userId);
+    await lock.held;
+    let busy: Response;
+    try {
+      busy = await load(authorization, cardId, quoted.id, key);
+    } finally {
+      await lock.release();
+    }
+    expect(busy.status).toBe(503);
+    expect((await bodyOf(busy)).reason).toBe('loads_busy');
+    expect(await loadCount(userId)).toBe(0);
+    const retried = await load(authorization, cardId, quoted.id, key);
+    expect(retried.status).toBe(202);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
   });
 });
