@@ -1,7 +1,8 @@
 // Proves the user API's card routes end to end with the real worker (PostgreSQL, Redis, Temporal, the card sandbox
 // over HTTP, the API's webhook route): a card issued through POST /v1/cards opens with its last four digits; a load
 // through POST /v1/quotes and POST /v1/cards/{id}/loads puts exactly the quoted USD received on the sandbox card and
-// books exactly the quoted spread as revenue, the ledger's card account equal to the sandbox's; a freeze through the
+// books exactly the quoted spread as revenue, the ledger's card account equal to the sandbox's, even though the
+// worker's own FX settings differ from those the API quoted with (the stored quote is what counts); a freeze through the
 // API pauses the card at the provider, so a simulated authorization is declined CARD_PAUSED, and an unfreeze resumes
 // it, so the next is approved; the card's transactions list shows both.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +33,7 @@ import {
   testRateLimits,
   tmaHeader,
 } from '../services/api/src/testing.ts';
+import { testMoneySettings } from '../services/worker/src/testing.ts';
 import { withCardStack, type CardStack } from './card-stack.ts';
 
 const database = useTestDatabase({ maxPoolSize: 20 });
@@ -78,7 +80,9 @@ async function simulateAuthorization(stack: CardStack, cardToken: string, amount
 
 describe('cards through the user API, on the real worker', () => {
   it('issues, loads exactly as quoted, freezes and unfreezes at the provider', async () => {
-    await withCardStack({ pool: database.pool, label: 'api-cards' }, async (stack) => {
+    // The worker prices with another rate and spread than the API quoted with: the load must still book the quote.
+    const workerMoney = { ...testMoneySettings, fx: { usdtUsdRate: '0.9990', spreadBasisPoints: 300n } };
+    await withCardStack({ pool: database.pool, label: 'api-cards', money: workerMoney }, async (stack) => {
       const app = userApi(stack);
       const authorization = tmaHeader({ id: 9001 });
       const post = (path: string, body: unknown, key?: string) =>
