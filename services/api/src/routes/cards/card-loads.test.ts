@@ -5,7 +5,9 @@
 // quote is 409; an expired quote is 409, another user's quote 404, another card's quote 422; a wallet short of the
 // amount is 422 insufficient_funds with the load failed and nothing held; two concurrent loads that each fit a limit
 // but not together, held until both wait on the user's loading lock: one passes, the other is 422 naming the limit
-// and what is left (without the lock both pass); /v1/me shows what is left.
+// and what is left (without the lock both pass); /v1/me shows what is left; a load waiting past the lock's bound is
+// a retryable 503 that the same key then completes; a request that died after binding its quote is continued (the
+// USDT held, the workflow started) by its key's retry (202) and by a request with another key (409 quote_used).
 import { describe, expect, it } from 'vitest';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { cardLoadLockName, cardLoadLockWaitMs, createCardStore } from '@cardgate/card-store';
@@ -278,5 +280,56 @@ describe('POST /v1/cards/{id}/loads', () => {
     const retried = await load(authorization, cardId, quoted.id, key);
     expect(retried.status).toBe(202);
     expect(retried.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('continues a load whose request died after binding its quote: the same key finishes it (202), another key too (409)', async () => {
+    const { userId, authorization } = await signIn(api.app, 3007);
+    const { cardId } = await issuedCard(api.database.pool, userId);
+    await fundWallet(api.database.pool, userId, '100');
+    const store = createCardStore(api.database.pool);
+    const ledger = ledgerOf(api.database.pool);
+    const temporal = api.dependencies.temporal.client;
+    // A request that crashed right after step 1: the quote bound to its load, nothing held, no workflow.
+    async function crashedAfterBinding(key: string) {
+      const quoted = await quote(authorization, cardId, '5');
+      const now = new Date(clockMs);
+      const loadId = loadIdOfQuote(quoted.id);
+      await store.quotes.bindToLoad({
+        userId,
+        cardId,
+        quoteId: quoted.id,
+        loadId,
+        idempotencyKey: key,
+        now,
+        dayStart: now,
+        monthStart: now,
+        cardPostedReadAt: now,
+        checkLimits: () => undefined,
+      });
+      expect(await ledger.transferById(cardLoadPendingTransferId(loadId))).toBeUndefined();
+      return { loadId, quoteId: quoted.id };
+    }
+    async function expectContinued(loadId: string) {
+      expect((await ledger.transferById(cardLoadPendingTransferId(loadId)))?.amountMinor).toBe(5_000_000n);
+      expect((await temporal.workflow.getHandle(cardLoadWorkflowId(loadId)).describe()).type).toBe(
+        'cardLoadWorkflow',
+      );
+    }
+
+    const sameKey = `crashed-${uniqueSuffix()}`;
+    const first = await crashedAfterBinding(sameKey);
+    const retried = await load(authorization, cardId, first.quoteId, sameKey);
+    expect(retried.status).toBe(202);
+    expect((await bodyOf(retried)).id).toBe(first.loadId);
+    await expectContinued(first.loadId);
+
+    const second = await crashedAfterBinding(`crashed-${uniqueSuffix()}`);
+    const otherKey = await load(authorization, cardId, second.quoteId);
+    expect(otherKey.status).toBe(409);
+    expect(await bodyOf(otherKey)).toMatchObject({
+      reason: 'quote_used',
+      details: { loadId: second.loadId },
+    });
+    await expectContinued(second.loadId);
   });
 });
