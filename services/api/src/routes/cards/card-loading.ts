@@ -21,6 +21,7 @@
 //   (2 and 3 again, each idempotent), so a load left by a crashed request whose client never retried with the same key
 //   is finished by the next request that names the quote. A client that never comes back leaves the load `holding`
 //   with its USDT pending: a sweep of old `holding` loads that starts their workflow is left to do (see the report).
+import AsyncLock from 'async-lock';
 import type { Client } from '@temporalio/client';
 import type { Logger } from '@cardgate/config';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
@@ -46,6 +47,22 @@ export interface CardLoadingDependencies {
   readonly now: () => Date;
 }
 
+/**
+ * In this process, one user's loads take turns before they ask PostgreSQL for the user's lock, so a burst of one
+ * user's loads waits in memory instead of on pooled connections (each waiter on the database lock holds one: a burst
+ * could otherwise take the pool from every other user). Bounded like the database wait: at most this long, at most
+ * this many waiting per user; past either, 503 loads_busy (retryable, the key released).
+ */
+const userTurnWaitMs = 2_000;
+const userTurnsWaitingMax = 50;
+
+function loadsBusy(cause: unknown): AppError {
+  return new AppError('unavailable', "the user's other loads are still being made; try again", {
+    reason: 'loads_busy',
+    cause,
+  });
+}
+
 /** The load a quote makes: one per quote, whichever request makes it. */
 export const loadIdOfQuote = (quoteId: string): string => derivedId('ld', quoteId);
 
@@ -57,6 +74,21 @@ export function insufficientFunds(): AppError {
 
 export function createCardLoading(dependencies: CardLoadingDependencies) {
   const { store, ledger, limits, temporal, now } = dependencies;
+  const userTurns = new AsyncLock({ timeout: userTurnWaitMs, maxPending: userTurnsWaitingMax });
+
+  async function inUserTurn<T>(userId: string, run: () => Promise<T>): Promise<T> {
+    let started = false;
+    try {
+      return await userTurns.acquire(userId, () => {
+        started = true;
+        return run();
+      });
+    } catch (error) {
+      // Only a failure to get the turn is "busy"; what `run` throws passes through unchanged.
+      if (!started) throw loadsBusy(error);
+      throw error;
+    }
+  }
 
   /** Step 2: the wallet's pending debit. Insufficient funds fails the load (it never reached the provider). */
   async function placePending(load: StoredCardLoad): Promise<void> {
@@ -126,17 +158,19 @@ export function createCardLoading(dependencies: CardLoadingDependencies) {
       const at = now();
       // Read before the binding transaction: nothing may use the pool inside it (see UsageInput.cardPostedReadAt).
       const { posted, readAt } = await limits.cardPosted(input.userId, input.cardId);
-      const outcome = await store.quotes.bindToLoad({
-        userId: input.userId,
-        cardId: input.cardId,
-        quoteId: input.quoteId,
-        loadId: loadIdOfQuote(input.quoteId),
-        idempotencyKey: input.idempotencyKey,
-        now: at,
-        ...programLimitWindows(at),
-        cardPostedReadAt: readAt,
-        checkLimits: (usage, quote) => limits.check({ posted, usage, net: quote.quote.net }),
-      });
+      const outcome = await inUserTurn(input.userId, () =>
+        store.quotes.bindToLoad({
+          userId: input.userId,
+          cardId: input.cardId,
+          quoteId: input.quoteId,
+          loadId: loadIdOfQuote(input.quoteId),
+          idempotencyKey: input.idempotencyKey,
+          now: at,
+          ...programLimitWindows(at),
+          cardPostedReadAt: readAt,
+          checkLimits: (usage, quote) => limits.check({ posted, usage, net: quote.quote.net }),
+        }),
+      );
       if (outcome.kind === 'used') {
         // Another request used the quote: make sure its load goes on, then say the quote is used.
         // Its own failure (insufficient funds, Temporal away) is logged, not answered: this request is refused anyway.

@@ -4,7 +4,7 @@
 // of the key answers the same (Idempotent-Replayed), the key with another body is 422, another key with the used
 // quote is 409; an expired quote is 409, another user's quote 404, another card's quote 422; a wallet short of the
 // amount is 422 insufficient_funds with the load failed and nothing held; two concurrent loads that each fit a limit
-// but not together, held until both wait on the user's loading lock: one passes, the other is 422 naming the limit
+// but not together, made through two API processes and held until both wait on the user's database lock: one passes, the other is 422 naming the limit
 // and what is left (without the lock both pass); /v1/me shows what is left; a load waiting past the lock's bound is
 // a retryable 503 that the same key then completes; a request that died after binding its quote is continued (the
 // USDT held, the workflow started) by its key's retry (202) and by a request with another key (409 quote_used).
@@ -15,8 +15,9 @@ import { cardLoadWorkflowId } from '@cardgate/contracts';
 import { sql } from '@cardgate/db';
 import { chart, cardLoadPendingTransferId } from '@cardgate/domain';
 import { parseMoney, USD } from '@cardgate/money';
-import { uniqueSuffix } from '@cardgate/test-harness';
+import { testLogger, uniqueSuffix } from '@cardgate/test-harness';
 import { z } from 'zod';
+import { createApp } from '../../app.ts';
 import type { MoneyBody } from '../../lib/schemas.ts';
 import { bodyOf, useTestApi } from '../../testing.ts';
 import { ledgerOf } from './card-ledger.ts';
@@ -242,9 +243,14 @@ describe('POST /v1/cards/{id}/loads', () => {
     // and both pass.
     const lock = holdLoadLock(userId);
     await lock.held;
+    // Two API processes (each takes a user's loads in turns in memory; only the database lock orders them across).
+    const secondProcess = createApp({ logger: testLogger('api-2'), healthChecks: {}, v1: api.dependencies });
     const pending = Promise.all([
       load(authorization, cardId, first.id),
-      load(authorization, second.cardId, other.id),
+      secondProcess.request(
+        `/v1/cards/${second.cardId}/loads`,
+        jsonRequest(authorization, { quoteId: other.id }, { key: `load-${uniqueSuffix()}` }),
+      ),
     ]);
     await waitForLockWaiters(2, cardLoadLockWaitMs * 0.75);
     await lock.release();
