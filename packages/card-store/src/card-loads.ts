@@ -104,18 +104,29 @@ export async function readCardLoad(
 }
 
 /** Inserts the load with its quote on `connection`, once: a repeat of the same id changes nothing. */
-export async function insertCardLoad(
-  connection: CommonQueryMethods,
-  input: { loadId: string; cardId: string; userId: string; quote: CardLoadQuote },
-): Promise<void> {
+/** The insert of a load with its quote, once by id (`on conflict do nothing`), as a fragment to run or compose. */
+export function cardLoadInsert(input: {
+  loadId: string;
+  cardId: string;
+  userId: string;
+  quote: CardLoadQuote;
+}) {
   const { quote } = input;
-  await connection.query(sql.type(noRows)`
+  return sql.fragment`
     insert into card_load (id, card_id, user_id, amount_usdt_minor, amount_usd_minor, rate, status,
       gross_usd_minor, spread_usd_minor, fee_usd_minor, spread_basis_points, quoted_at, quote_config_version)
     values (${input.loadId}, ${input.cardId}, ${input.userId}, ${quote.amount.minor}, ${quote.net.minor},
       ${quote.rate}, 'holding', ${quote.gross.minor}, ${quote.spread.minor}, ${quote.fee.minor},
       ${Number(quote.spreadBasisPoints)}, ${quote.quotedAt.toISOString()}::timestamptz, ${quote.configVersion})
-    on conflict (id) do nothing`);
+    on conflict (id) do nothing`;
+}
+
+/** Inserts the load with its quote on `connection`, once: a repeat of the same id changes nothing. */
+export async function insertCardLoad(
+  connection: CommonQueryMethods,
+  input: { loadId: string; cardId: string; userId: string; quote: CardLoadQuote },
+): Promise<void> {
+  await connection.query(sql.type(noRows)`${cardLoadInsert(input)}`);
 }
 
 export function createCardLoadTable(pool: DatabasePool) {

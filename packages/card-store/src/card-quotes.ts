@@ -8,7 +8,7 @@ import type { CardLoadQuote } from '@cardgate/domain';
 import { AppError } from '@cardgate/errors';
 import { moneyFromMinor, USD, USDT, type Money } from '@cardgate/money';
 import { z } from 'zod';
-import { insertCardLoad, readCardLoad, type StoredCardLoad } from './card-loads.ts';
+import { cardLoadInsert, readCardLoad, type StoredCardLoad } from './card-loads.ts';
 
 const quoteRow = z.object({
   id: z.string(),
@@ -252,21 +252,35 @@ export function createCardQuoteTable(pool: DatabasePool) {
             },
           );
         input.checkLimits(await usageOf(connection, input), quote);
-        await insertCardLoad(connection, {
+        const made = {
           loadId: input.loadId,
           cardId: input.cardId,
           userId: input.userId,
           quote: quote.quote,
-        });
-        const load = await readCardLoad(connection, input.loadId);
-        if (!load || load.userId !== input.userId || load.amount.minor !== quote.quote.amount.minor)
-          throw new AppError('conflict', `card load ${input.loadId} exists with other fields`, {
+        };
+        // One statement inserts the load and binds the quote to it (a round trip less under the user's lock).
+        const written = await connection.one(sql.type(z.object({ inserted: z.number(), bound: z.number() }))`
+          with inserted as (${cardLoadInsert(made)} returning id),
+          bound as (
+            update card_quote set load_id = ${input.loadId}, load_idempotency_key = ${input.idempotencyKey},
+              used_at = now()
+            where id = ${input.quoteId} and load_id is null and exists (select 1 from inserted)
+            returning id)
+          select (select count(*) from inserted)::int4 as inserted, (select count(*) from bound)::int4 as bound`);
+        if (written.inserted !== 1 || written.bound !== 1)
+          throw new AppError('conflict', `card load ${input.loadId} exists already`, {
             reason: 'load_id_taken',
           });
-        await connection.query(sql.type(noRows)`
-          update card_quote set load_id = ${input.loadId}, load_idempotency_key = ${input.idempotencyKey},
-            used_at = now()
-          where id = ${input.quoteId} and load_id is null`);
+        const load: StoredCardLoad = {
+          loadId: input.loadId,
+          cardId: input.cardId,
+          userId: input.userId,
+          amount: quote.quote.amount,
+          status: 'holding',
+          net: quote.quote.net,
+          rate: quote.quote.rate,
+          quote: quote.quote,
+        };
         return {
           kind: 'bound',
           load,
