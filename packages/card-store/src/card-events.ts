@@ -12,6 +12,16 @@ const payloadRow = z.object({ payload: z.unknown() });
 const eventsOf = (rows: readonly { payload: unknown }[]): CardTransactionEvent[] =>
   rows.map((row) => cardTransactionEventSchema.parse(row.payload));
 const noRows = z.object({});
+const pagedRow = z.object({ payload: z.unknown(), received_at: z.string(), event_id: z.string() });
+
+/** Events of one card on one page, at most. */
+export const cardEventPageMax = 100;
+
+export interface CardEventPage {
+  readonly events: readonly CardTransactionEvent[];
+  /** Where the next page starts (the last event's arrival and id); null when this page is the last. */
+  readonly next: { readonly receivedAt: string; readonly eventId: string } | null;
+}
 
 /** Events one transaction may have; more is a provider fault, and the flow works from the first ones. */
 export const cardTransactionEventsMax = 500;
@@ -44,6 +54,27 @@ export function createCardEventStore(pool: DatabasePool) {
         where handed_over_at is null and received_at < now() - make_interval(secs => ${olderThanMs / 1000})
         order by received_at limit ${limit}`);
       return eventsOf(rows);
+    },
+
+    /** A card's events, newest first, `limit` (at most cardEventPageMax) after `after`. */
+    async ofCard(
+      cardToken: string,
+      page: { limit: number; after?: { receivedAt: string; eventId: string } },
+    ): Promise<CardEventPage> {
+      const limit = Math.max(1, Math.min(page.limit, cardEventPageMax));
+      const after = page.after
+        ? sql.fragment`and (received_at, event_id) < (${page.after.receivedAt}::timestamptz, ${page.after.eventId})`
+        : sql.fragment``;
+      const rows = await pool.any(sql.type(pagedRow)`
+        select payload, event_id,
+          to_char(received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as received_at
+        from card_event where card_token = ${cardToken} ${after}
+        order by received_at desc, event_id desc limit ${limit}`);
+      const last = rows[rows.length - 1];
+      return {
+        events: eventsOf(rows),
+        next: rows.length === limit && last ? { receivedAt: last.received_at, eventId: last.event_id } : null,
+      };
     },
 
     /** Every stored event of one provider transaction, in the order they arrived (at most the bound above). */

@@ -1,7 +1,7 @@
 // card_load: one row per card load, made with its whole quote (0010_card_load_quote.sql) and moved through
 // holding → loading → loaded | failed. The `holding` status is stored data and keeps its name: in code it is the
 // state in which the load's USDT is a pending debit of the wallet.
-import { sql, type DatabasePool } from '@cardgate/db';
+import { sql, type CommonQueryMethods, type DatabasePool } from '@cardgate/db';
 import type { CardLoadQuote } from '@cardgate/domain';
 import { AppError } from '@cardgate/errors';
 import { moneyFromMinor, USD, USDT, type Money } from '@cardgate/money';
@@ -88,16 +88,53 @@ function loadOf(row: z.infer<typeof loadRow>): StoredCardLoad {
   };
 }
 
+const loadColumns = sql.fragment`id, card_id, user_id, amount_usdt_minor, amount_usd_minor, rate, status,
+  gross_usd_minor, spread_usd_minor, fee_usd_minor, spread_basis_points, quote_config_version,
+  to_char(quoted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as quoted_at`;
+
+/** Reads one load on `connection` (the pool, or a transaction of this module's). */
+export async function readCardLoad(
+  connection: CommonQueryMethods,
+  loadId: string,
+): Promise<StoredCardLoad | null> {
+  const row = await connection.maybeOne(
+    sql.type(loadRow)`select ${loadColumns} from card_load where id = ${loadId}`,
+  );
+  return row ? loadOf(row) : null;
+}
+
+/** Inserts the load with its quote on `connection`, once: a repeat of the same id changes nothing. */
+/** The insert of a load with its quote, once by id (`on conflict do nothing`), as a fragment to run or compose. */
+export function cardLoadInsert(input: {
+  loadId: string;
+  cardId: string;
+  userId: string;
+  quote: CardLoadQuote;
+}) {
+  const { quote } = input;
+  return sql.fragment`
+    insert into card_load (id, card_id, user_id, amount_usdt_minor, amount_usd_minor, rate, status,
+      gross_usd_minor, spread_usd_minor, fee_usd_minor, spread_basis_points, quoted_at, quote_config_version)
+    values (${input.loadId}, ${input.cardId}, ${input.userId}, ${quote.amount.minor}, ${quote.net.minor},
+      ${quote.rate}, 'holding', ${quote.gross.minor}, ${quote.spread.minor}, ${quote.fee.minor},
+      ${Number(quote.spreadBasisPoints)}, ${quote.quotedAt.toISOString()}::timestamptz, ${quote.configVersion})
+    on conflict (id) do nothing`;
+}
+
+/** Inserts the load with its quote on `connection`, once: a repeat of the same id changes nothing. */
+export async function insertCardLoad(
+  connection: CommonQueryMethods,
+  input: { loadId: string; cardId: string; userId: string; quote: CardLoadQuote },
+): Promise<void> {
+  await connection.query(sql.type(noRows)`${cardLoadInsert(input)}`);
+}
+
 export function createCardLoadTable(pool: DatabasePool) {
   async function byId(loadId: string): Promise<StoredCardLoad> {
-    const row = await pool.maybeOne(sql.type(loadRow)`
-      select id, card_id, user_id, amount_usdt_minor, amount_usd_minor, rate, status, gross_usd_minor,
-        spread_usd_minor, fee_usd_minor, spread_basis_points, quote_config_version,
-        to_char(quoted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as quoted_at
-      from card_load where id = ${loadId}`);
-    if (!row)
+    const load = await readCardLoad(pool, loadId);
+    if (!load)
       throw new AppError('not_found', `card load ${loadId} does not exist`, { reason: 'load_not_found' });
-    return loadOf(row);
+    return load;
   }
 
   return {
@@ -114,19 +151,19 @@ export function createCardLoadTable(pool: DatabasePool) {
       quote: CardLoadQuote;
     }): Promise<StoredCardLoad> {
       const { quote } = input;
-      await pool.query(sql.type(noRows)`
-        insert into card_load (id, card_id, user_id, amount_usdt_minor, amount_usd_minor, rate, status,
-          gross_usd_minor, spread_usd_minor, fee_usd_minor, spread_basis_points, quoted_at, quote_config_version)
-        values (${input.loadId}, ${input.cardId}, ${input.userId}, ${quote.amount.minor}, ${quote.net.minor},
-          ${quote.rate}, 'holding', ${quote.gross.minor}, ${quote.spread.minor}, ${quote.fee.minor},
-          ${Number(quote.spreadBasisPoints)}, ${quote.quotedAt.toISOString()}::timestamptz, ${quote.configVersion})
-        on conflict (id) do nothing`);
+      await insertCardLoad(pool, input);
       const stored = await byId(input.loadId);
       if (stored.amount.minor !== quote.amount.minor || stored.cardId !== input.cardId)
         throw new AppError('conflict', `card load ${input.loadId} exists with other fields`, {
           reason: 'load_id_taken',
         });
       return stored;
+    },
+
+    /** The user's load, or null when it does not exist or is another user's. */
+    async ofUser(userId: string, loadId: string): Promise<StoredCardLoad | null> {
+      const load = await readCardLoad(pool, loadId);
+      return load && load.userId === userId ? load : null;
     },
 
     async markLoading(loadId: string): Promise<void> {

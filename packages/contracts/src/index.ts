@@ -3,6 +3,7 @@ export * from './deposit-flow.ts';
 export * from './card.ts';
 export * from './card-issue.ts';
 export * from './card-load.ts';
+export * from './card-state.ts';
 export * from './failures.ts';
 export * from './money-codec.ts';
 export * from './notifications.ts';

@@ -59,8 +59,13 @@ export function createCardIssueActivities(dependencies: CardIssueActivityDepende
       return { providerToken: card.token, lastFour: card.lastFour };
     },
 
-    /** Opens the card's ledger account, marks it open, posts the fee. */
-    async completeCardIssue(input: CardIssueInput & { providerToken: string }): Promise<void> {
+    /**
+     * Opens the card's ledger account, marks it open, posts the fee. `lastFour` (absent in histories recorded before
+     * it was passed) is kept for the user's card list; the number itself never comes here.
+     */
+    async completeCardIssue(
+      input: CardIssueInput & { providerToken: string; lastFour?: string },
+    ): Promise<void> {
       const [account] = await accountIds([chart.card(input.cardId, input.userId)]);
       await store.cards.open({
         cardId: input.cardId,
@@ -69,6 +74,8 @@ export function createCardIssueActivities(dependencies: CardIssueActivityDepende
         ledgerAccountId: account,
         autoLoad: input.autoLoad,
       });
+      if (input.lastFour !== undefined && /^[0-9]{4}$/.test(input.lastFour))
+        await store.cards.recordLastFour({ cardId: input.cardId, lastFour: input.lastFour });
       if (issueFee.minor > 0n)
         await ledger.transfer({
           type: 'post_pending',

@@ -12,6 +12,7 @@ import { createCardStore } from '@cardgate/card-store';
 import type { DepositPricing, FxSettings } from '@cardgate/domain';
 import { createCardIssueActivities } from './card-issue.ts';
 import { createCardLoadActivities } from './card-load.ts';
+import { createCardStateActivities } from './card-state.ts';
 import { createCardTransactionActivities } from './card-transaction.ts';
 import { createAccountResolver } from './accounts.ts';
 import { createDepositActivities } from './deposit.ts';
@@ -83,6 +84,7 @@ export function createActivities(dependencies: ActivityDependencies) {
       }),
       ...createCardLoadActivities({ store, ledger, accountIds, provider, fx: money.fx, logger }),
       ...createCardTransactionActivities({ store, ledger, accountIds, logger, ...userEvents }),
+      ...createCardStateActivities({ store, provider, logger }),
       ...createNotificationActivities({ queue: dependencies.notifications, logger, ...userEvents }),
     },
     dependencies.onBrokenInvariant,

@@ -1,13 +1,22 @@
 import type { RouteHandler } from '@hono/zod-openapi';
+import { createCardStore } from '@cardgate/card-store';
 import type { V1Context } from '../../lib/dependencies.ts';
 import { money } from '../../lib/schemas.ts';
 import type { AppEnv } from '../../lib/types.ts';
+import { ledgerOf } from '../cards/card-ledger.ts';
+import { createLoadLimits } from '../cards/load-limits.ts';
 import type { getMe } from './me.routes.ts';
 
 export function meHandlers(context: V1Context) {
   const { prices, limits } = context.settings;
-  const getMeHandler: RouteHandler<typeof getMe, AppEnv> = (c) => {
+  const loadLimits = createLoadLimits({
+    store: createCardStore(context.pool),
+    ledger: ledgerOf(context.pool),
+    limits,
+  });
+  const getMeHandler: RouteHandler<typeof getMe, AppEnv> = async (c) => {
     const user = c.get('user');
+    const remaining = await loadLimits.remaining(user.id, context.now());
     return c.json(
       {
         user: {
@@ -23,6 +32,11 @@ export function meHandlers(context: V1Context) {
           perDay: money(limits.perDay),
           perMonth: money(limits.perMonth),
           cardBalanceMax: money(limits.cardBalanceMax),
+          remaining: {
+            perLoad: money(remaining.perLoad),
+            perDay: money(remaining.perDay),
+            perMonth: money(remaining.perMonth),
+          },
         },
         prices: {
           depositFeeFixed: money(prices.deposit.feeFixed),

@@ -16,6 +16,10 @@ export const meSchema = z
       perDay: moneySchema,
       perMonth: moneySchema,
       cardBalanceMax: moneySchema,
+      remaining: z.object({ perLoad: moneySchema, perDay: moneySchema, perMonth: moneySchema }).openapi({
+        description:
+          "What is left of each limit now (UTC day and month, over the user's loads); the card limit is per card",
+      }),
     }),
     prices: z.object({
       depositFeeFixed: moneySchema,
