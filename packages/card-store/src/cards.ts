@@ -26,6 +26,9 @@ const cardOf = (row: z.infer<typeof cardRow>): Card => ({
   providerToken: row.provider_token,
 });
 
+/** Cards of one user on one page, at most. */
+export const cardPageMax = 100;
+
 export function createCardTable(pool: DatabasePool) {
   return {
     /** Records the card as issuing (once: a repeat finds the row) and answers the stored row. */
@@ -87,6 +90,18 @@ export function createCardTable(pool: DatabasePool) {
     async autoLoadCardOf(userId: string): Promise<string | null> {
       return pool.maybeOneFirst(sql.type(idRow)`
         select id from card where user_id = ${userId} and auto_load and state = 'OPEN'`);
+    },
+
+    /**
+     * The user's cards, newest first, at most `limit` (≤ cardPageMax). Operators' look-up; the same name and call as
+     * the user API's list (branch api-cards, which adds a cursor): on a merge, that version replaces this one.
+     */
+    async listOfUser(userId: string, page: { limit: number }): Promise<Card[]> {
+      const limit = Math.max(1, Math.min(page.limit, cardPageMax));
+      const rows = await pool.any(sql.type(cardRow)`
+        select id, user_id, state, provider_token from card where user_id = ${userId}
+        order by created_at desc, id desc limit ${limit}`);
+      return rows.map(cardOf);
     },
   };
 }

@@ -1,7 +1,15 @@
 export * from './types.ts';
 export * from './ledger-error.ts';
 export { createLedger, expiryTransferId, type Ledger, type LedgerOptions } from './ledger.ts';
-export { balanceOf, type StatementEntry, type StatementPage } from './reads.ts';
-export type { VerifyReport } from './verify.ts';
+export {
+  balanceOf,
+  createLedgerReads,
+  ownerAccountsMax,
+  transferPageMax,
+  type LedgerReads,
+  type StatementEntry,
+  type StatementPage,
+} from './reads.ts';
+export { verifyLedger, type VerifyReport } from './verify.ts';
 export { LedgerInvariantError } from './invariants.ts';
 export type { CommitCounts } from './commit.ts';
