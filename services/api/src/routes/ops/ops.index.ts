@@ -20,7 +20,6 @@ export function createOpsRoutes(context: V1Context) {
     settleWaitMs: Math.min(3_000, Math.floor(context.http.requestTimeoutMs / 4)),
   });
   const handlers = opsHandlers(context, operations);
-  const param = (name: string) => (c: Context<AppEnv>) => c.req.param(name) ?? '-';
   const guard = (scope: OperatorScope, action: OperatorAction, targetOf: (c: Context<AppEnv>) => string) =>
     auditedScope(operations, scope, action, targetOf);
   const prefixed = (prefix: string, name: string) => (c: Context<AppEnv>) =>
