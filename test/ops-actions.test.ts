@@ -258,14 +258,13 @@ describe('flows waiting for an operator', () => {
         expect(await stack.walletAvailable(userId)).toBe(8_000_000n);
 
         // Visibility catches up with the start within moments; the listing is polled until it does.
-        const listed = async () =>
-          (
-            await bodyOf(
-              await app.request('/v1/ops/flows/waiting', {
-                headers: { authorization: operator.authorization },
-              }),
-            )
-          ).flows;
+        const listed = async (): Promise<unknown[]> => {
+          const response = await app.request('/v1/ops/flows/waiting', {
+            headers: { authorization: operator.authorization },
+          });
+          const body = (await response.json()) as { flows: unknown[] };
+          return body.flows;
+        };
         await expect.poll(listed, { timeout: 15_000 }).toEqual([
           expect.objectContaining({
             workflowId,
