@@ -7,8 +7,8 @@
 // - a card load whose void fails stops in compensation_failed; GET /v1/ops/flows/waiting and `flows:waiting` list it
 //   with retryCompensation as the way on; POST /v1/ops/flows/{id}/retry-compensation moves it, the load ends failed
 //   and the user's USDT is back.
-// (needs_operator is reached only after about 80 minutes of a flow's time, 20 rounds of asking the provider; the
-// actions' checks for it are the same code path as compensation_failed's, and the 409 for a flow not waiting is here.)
+// (Flows in needs_operator, reached after about 80 minutes of a flow's time, are moved on in
+// ops-needs-operator.time-skipping.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ApplicationFailure } from '@temporalio/common';
