@@ -204,7 +204,7 @@ export const operationCommands: Record<string, Command> = {
   ),
 
   'load:resolve': {
-    usage: 'load:resolve <loadId> loaded <providerLoadToken> | not_loaded [--yes] [--json]',
+    usage: 'load:resolve <loadId> loaded <loadToken> | not_loaded [--yes] [--json]',
     summary: 'tell a card load in needs_operator what the provider did',
     async run(args, context) {
       const { values, positionals } = parse(args);
