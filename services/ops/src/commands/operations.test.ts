@@ -135,6 +135,9 @@ describe('ops operator commands', () => {
     expect((await run('load:resolve', ['l-1', 'maybe'])).status).toBe(64);
     expect((await run('deposit:reject', [])).status).toBe(64);
     expect((await run('deposits:held', ['--limit', '0'])).status).toBe(64);
+    const unknownFlag = await run('user', ['@x', '--limit', '3']);
+    expect(unknownFlag.status).toBe(64);
+    expect(unknownFlag.text).toContain('usage: user');
     expect(await auditOf('card_load:l-1')).toEqual([]);
   });
 });

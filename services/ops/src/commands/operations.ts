@@ -15,6 +15,24 @@ function parse(args: readonly string[]) {
   return parseArgs({ args: [...args], options: sharedOptions, allowPositionals: true });
 }
 
+/** node:util's parseArgs throws a TypeError with an ERR_PARSE_ARGS_* code for an unknown or malformed flag. */
+function isFlagError(error: unknown): boolean {
+  return (
+    error instanceof TypeError && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')
+  );
+}
+
+/** The parsed flags, or undefined (after printing the usage) when a flag is unknown or malformed. */
+function parsedOr<T>(context: CommandContext, usageText: string, read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (!isFlagError(error)) throw error;
+    context.write(`${(error as Error).message}\nusage: ${usageText}\n`);
+    return undefined;
+  }
+}
+
 const callOf = (context: CommandContext): OperatorCall => ({ actor: context.actor });
 const amount = (value: Money): string => `${formatMoney(value)} ${value.asset.code}`;
 
@@ -61,7 +79,9 @@ function positionalCommand(
     usage: usageText,
     summary,
     async run(args, context) {
-      const { values, positionals } = parse(args);
+      const parsed = parsedOr(context, usageText, () => parse(args));
+      if (!parsed) return 64;
+      const { values, positionals } = parsed;
       if (positionals.length !== count) return usage(context, usageText);
       return run(positionals, { yes: values.yes === true, json: values.json === true }, context);
     },
@@ -125,10 +145,14 @@ export const operationCommands: Record<string, Command> = {
     usage: 'deposits:held [--limit N] [--after CURSOR] [--json]',
     summary: 'list deposits held for review',
     async run(args, context) {
-      const { values } = parseArgs({
-        args: [...args],
-        options: { ...sharedOptions, limit: { type: 'string' }, after: { type: 'string' } },
-      });
+      const parsed = parsedOr(context, this.usage, () =>
+        parseArgs({
+          args: [...args],
+          options: { ...sharedOptions, limit: { type: 'string' }, after: { type: 'string' } },
+        }),
+      );
+      if (!parsed) return 64;
+      const { values } = parsed;
       const limit = values.limit === undefined ? 50 : Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 200)
         return usage(context, 'deposits:held [--limit 1..200] [--after CURSOR] [--json]');
@@ -207,7 +231,9 @@ export const operationCommands: Record<string, Command> = {
     usage: 'load:resolve <loadId> loaded <loadToken> | not_loaded [--yes] [--json]',
     summary: 'tell a card load in needs_operator what the provider did',
     async run(args, context) {
-      const { values, positionals } = parse(args);
+      const parsed = parsedOr(context, this.usage, () => parse(args));
+      if (!parsed) return 64;
+      const { values, positionals } = parsed;
       const [loadId, outcome, token] = positionals;
       const valid =
         loadId !== undefined &&
