@@ -7,13 +7,15 @@ import { assetByCode, moneyFromMinor, type Money } from '@cardgate/money';
 export interface AccountBalance {
   /** The ledger account's code: `user:<id>:wallet:USDT`, `card:<cardId>:USD`. */
   readonly account: string;
-  /** Credits posted − debits posted. */
+  /** Moved for good: credits posted − debits posted. */
   readonly posted: Money;
-  /** Debits reserved, not yet posted (a card load in flight, an authorization). */
-  readonly pendingDebits: Money;
-  /** Credits reserved, not yet spendable (a deposit held for review, a refund not yet cleared). */
-  readonly pendingCredits: Money;
-  /** Posted − pending debits: what can be spent. */
+  /**
+   * What open pending transfers will change it by once posted: pending credits − pending debits (a deposit held for
+   * review is positive, a card load being made or an authorization negative). The same meaning as
+   * packages/user-balances, so the swap is a mapping.
+   */
+  readonly pending: Money;
+  /** What can be spent now: posted − pending debits. */
   readonly available: Money;
 }
 
@@ -25,8 +27,7 @@ export async function balancesOfUser(reads: LedgerReads, userId: string): Promis
     return {
       account: account.code,
       posted: moneyFromMinor(posted, asset),
-      pendingDebits: moneyFromMinor(account.debitsPending, asset),
-      pendingCredits: moneyFromMinor(account.creditsPending, asset),
+      pending: moneyFromMinor(account.creditsPending - account.debitsPending, asset),
       available: moneyFromMinor(posted - account.debitsPending, asset),
     };
   });

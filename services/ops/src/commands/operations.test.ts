@@ -90,10 +90,10 @@ describe('ops operator commands', () => {
     const lookUp = await run('user', ['@olga_ops']);
     expect(lookUp.status).toBe(0);
     expect(lookUp.text).toContain(`${user.id}  telegram 70001  @olga_ops`);
-    expect(lookUp.text).toContain('posted 12.500000 USDT  available 12.500000 USDT');
+    expect(lookUp.text).toContain('posted 12.500000 USDT  available 12.500000 USDT  pending 2.000000 USDT');
     expect(lookUp.text).toContain(`deposit ${txId}:1  2.000000 USDT  held_for_review`);
     const json = JSON.parse((await run('user', [user.id, '--json'])).text);
-    expect(json[0].balances[0].pendingCredits).toEqual({ amount: '2.000000', asset: 'USDT' });
+    expect(json[0].balances[0].pending).toEqual({ amount: '2.000000', asset: 'USDT' });
     expect((await auditOf('user:@olga_ops'))[0]).toMatchObject({
       actor: 'cli:tester',
       action: 'user.look_up',

@@ -126,7 +126,7 @@ export const operationCommands: Record<string, Command> = {
         );
         for (const balance of balances)
           context.write(
-            `  ${balance.account.padEnd(48)} posted ${amount(balance.posted)}  available ${amount(balance.available)}  pending debits ${amount(balance.pendingDebits)}  pending credits ${amount(balance.pendingCredits)}\n`,
+            `  ${balance.account.padEnd(48)} posted ${amount(balance.posted)}  available ${amount(balance.available)}  pending ${amount(balance.pending)}\n`,
           );
         for (const deposit of deposits)
           context.write(

@@ -55,8 +55,7 @@ function userDetailsBody(details: UserDetails) {
     balances: details.balances.map((balance) => ({
       account: balance.account,
       posted: money(balance.posted),
-      pendingDebits: money(balance.pendingDebits),
-      pendingCredits: money(balance.pendingCredits),
+      pending: money(balance.pending),
       available: money(balance.available),
     })),
     deposits: details.deposits.map((deposit) => ({

@@ -16,8 +16,9 @@ const idParameter = (name: string, description: string, example: string) =>
 const balanceSchema = z.object({
   account: z.string().openapi({ example: 'user:usr_k3fq2m7xw4abcdef:wallet:USDT' }),
   posted: moneySchema,
-  pendingDebits: moneySchema,
-  pendingCredits: moneySchema,
+  pending: moneySchema.openapi({
+    description: 'What open pending transfers change it by once posted (pending credits − pending debits)',
+  }),
   available: moneySchema,
 });
 

@@ -112,8 +112,7 @@ describe('looking a user up', () => {
         {
           account: `user:${userId}:wallet:USDT`,
           posted: { amount: '25.500000', asset: 'USDT' },
-          pendingDebits: { amount: '0.000000', asset: 'USDT' },
-          pendingCredits: { amount: '1.000000', asset: 'USDT' },
+          pending: { amount: '1.000000', asset: 'USDT' },
           available: { amount: '25.500000', asset: 'USDT' },
         },
       ]);
