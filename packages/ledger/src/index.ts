@@ -8,6 +8,8 @@ export {
   ledgerAccountFromRow,
   ledgerAccountRow,
   ownedAccountsMax,
+  ownerAccountsMax,
+  transferPageMax,
   transfersByIdsMax,
   type LedgerReads,
   type OwnerStatementLine,
@@ -15,6 +17,6 @@ export {
   type StatementEntry,
   type StatementPage,
 } from './reads.ts';
-export type { VerifyReport } from './verify.ts';
+export { verifyLedger, type VerifyReport } from './verify.ts';
 export { LedgerInvariantError } from './invariants.ts';
 export type { CommitCounts } from './commit.ts';

@@ -13,13 +13,17 @@ import {
   transferFromRow,
   transferRowSchema,
 } from './store.ts';
-import type { Account, Balance, Totals, Transfer } from './types.ts';
+import type { Account, Balance, Totals, Transfer, TransferKind } from './types.ts';
 
 const statementPageMax = 1_000;
 /** Bound on the transfers read by id at once. */
 export const transfersByIdsMax = 1_000;
 /** Bound on the accounts one owner holds that a read returns (a user has a wallet and a handful of cards). */
 export const ownedAccountsMax = 200;
+/** Accounts of one owner read at once, at most (a user has a wallet and a few cards). */
+export const ownerAccountsMax = 200;
+/** Open pending transfers, or transfers of one account by code, on one page at most. */
+export const transferPageMax = 500;
 const zeroTotals: Totals = { debitsPosted: 0n, creditsPosted: 0n, debitsPending: 0n, creditsPending: 0n };
 
 export interface StatementEntry {
@@ -87,6 +91,10 @@ const ownerLineRow = transferRowSchema.extend({
   account_code: z.string(),
   posted_amount: z.bigint().nullable(),
   posted_at_ms: z.bigint().nullable(),
+});
+
+const transferWithResolution = transferRowSchema.extend({
+  resolved_by: z.enum(['posted', 'pending', 'post_pending', 'void_pending', 'expire_pending']).nullable(),
 });
 
 function sideOf(transfer: Transfer, accountId: bigint): StatementEntry {
@@ -192,6 +200,61 @@ export function createLedgerReads(pool: DatabasePool) {
         sql.type(transferRowSchema)`select ${transferColumns} from ledger_transfer where id = ${id}`,
       );
       return row ? transferFromRow(row) : undefined;
+    },
+
+    /** The accounts whose owner_ref is `ownerRef` (a user's wallet and cards), by id, at most ownerAccountsMax. */
+    async accountsOfOwner(ownerRef: string): Promise<Account[]> {
+      const rows = await pool.any(sql.type(accountRow)`
+        select ${accountColumns} from ledger_account where owner_ref = ${ownerRef} order by id limit ${ownerAccountsMax}`);
+      return rows.map(accountFromRow);
+    },
+
+    /** The transfer that posted, voided or expired pending transfer `pendingId`; undefined while it is open. */
+    async resolutionOf(pendingId: string): Promise<Transfer | undefined> {
+      const row = await pool.maybeOne(
+        sql.type(
+          transferRowSchema,
+        )`select ${transferColumns} from ledger_transfer where pending_id = ${pendingId}`,
+      );
+      return row ? transferFromRow(row) : undefined;
+    },
+
+    /**
+     * Pending transfers with `code` that are still open (neither posted, voided nor expired), in commit order, `limit`
+     * (at most transferPageMax) after `afterSeq`. Read from the open-pending bookkeeping, which holds only open ones,
+     * so the journal is touched by id only.
+     */
+    async openPendingByCode(code: string, page: { afterSeq?: bigint; limit: number }): Promise<Transfer[]> {
+      const limit = Math.max(1, Math.min(page.limit, transferPageMax));
+      const rows = await pool.any(sql.type(transferRowSchema)`
+        select ${transferColumns} from ledger_transfer
+        where id in (select transfer_id from ledger_pending_open) and code = ${code} and seq > ${page.afterSeq ?? 0n}
+        order by seq limit ${limit}`);
+      return rows.map(transferFromRow);
+    },
+
+    /**
+     * Transfers of one account with one of `codes`, newest first, at most `limit` (≤ transferPageMax), each with the
+     * kind of the transfer that resolved it when it is a pending transfer (null while open or when not pending).
+     */
+    async transfersByCode(
+      accountId: bigint,
+      codes: readonly string[],
+      limit: number,
+    ): Promise<Array<{ transfer: Transfer; resolvedBy: TransferKind | null }>> {
+      const bounded = Math.max(1, Math.min(limit, transferPageMax));
+      const codeList = sql.array([...codes], 'text');
+      const rows = await pool.any(sql.type(transferWithResolution)`
+        select ${transferColumns},
+          (select r.kind from ledger_transfer r where r.pending_id = both_sides.id) as resolved_by
+        from (
+          (select * from ledger_transfer where debit_account_id = ${accountId} and code = any(${codeList})
+            order by seq desc limit ${bounded})
+          union all
+          (select * from ledger_transfer where credit_account_id = ${accountId} and code = any(${codeList})
+            order by seq desc limit ${bounded})
+        ) both_sides order by seq desc limit ${bounded}`);
+      return rows.map((row) => ({ transfer: transferFromRow(row), resolvedBy: row.resolved_by }));
     },
 
     /** Transfers of one account in commit order, `limit` at a time after `afterSeq`. */

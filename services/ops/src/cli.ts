@@ -2,9 +2,11 @@
 // audit rows as the API's operator routes (actor `cli:<os user>`). Arguments are parsed with node:util's parseArgs
 // (Node's own; no library needed for a handful of flags).
 import { userInfo } from 'node:os';
+import { Client, Connection } from '@temporalio/client';
 import { createLogger, loadEnvOrExit } from '@cardgate/config';
 import { createDatabasePool } from '@cardgate/db';
 import { isAppError } from '@cardgate/errors';
+import { createOperations, type Operations } from '@cardgate/operations';
 import { commands, helpText, type CommandContext } from './commands.ts';
 import { opsEnvironment } from './env.ts';
 
@@ -20,11 +22,22 @@ const pool = await createDatabasePool({
   connectionUri: environment.DATABASE_URL,
   applicationName: 'cardgate-ops',
 });
+// Connected on first use only: the token commands work without Temporal.
+const temporalConnection = Connection.lazy({ address: environment.TEMPORAL_ADDRESS });
+let operations: Operations | undefined;
 const context: CommandContext = {
   pool,
   logger,
   actor: `cli:${userInfo().username}`,
   write: (text) => void process.stdout.write(text),
+  operations: () =>
+    (operations ??= createOperations({
+      pool,
+      temporal: {
+        client: new Client({ connection: temporalConnection, namespace: environment.TEMPORAL_NAMESPACE }),
+        taskQueue: environment.TEMPORAL_TASK_QUEUE,
+      },
+    })),
   confirm: async (question) => {
     if (rest.includes('--yes')) return true;
     const { createInterface } = await import('node:readline/promises');
@@ -43,4 +56,5 @@ try {
   process.exitCode = isAppError(error) && error.httpStatus < 500 ? 65 : 70;
 } finally {
   await pool.end();
+  await temporalConnection.close();
 }

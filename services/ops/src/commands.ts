@@ -1,6 +1,9 @@
-// The ops commands, by name. Each parses its own flags and returns the exit status (0 done, 64 usage, 65 refused).
+// The ops commands, by name. Each parses its own flags and returns the exit status (0 done, 1 ledger:verify found a
+// problem, 64 usage, 65 refused or cancelled).
 import type { Logger } from '@cardgate/config';
 import type { DatabasePool } from '@cardgate/db';
+import type { Operations } from '@cardgate/operations';
+import { operationCommands } from './commands/operations.ts';
 import { tokenCommands } from './commands/tokens.ts';
 
 export interface CommandContext {
@@ -11,6 +14,8 @@ export interface CommandContext {
   readonly write: (text: string) => void;
   /** Asks before anything that moves money (skipped with --yes). */
   readonly confirm: (question: string) => Promise<boolean>;
+  /** The operator actions (packages/operations), built on first use: token commands need no Temporal. */
+  readonly operations: () => Operations;
 }
 
 export interface Command {
@@ -20,10 +25,11 @@ export interface Command {
 }
 
 export const commands: Readonly<Record<string, Command>> = {
+  ...operationCommands,
   ...tokenCommands,
 };
 
 export function helpText(): string {
-  const lines = Object.values(commands).map((command) => `  ${command.usage.padEnd(58)} ${command.summary}`);
-  return `usage: npm run ops -- <command> [flags]\n\ncommands:\n${lines.join('\n')}\n\nEvery command acts on DATABASE_URL and writes the operator audit.\n`;
+  const lines = Object.values(commands).map((command) => `  ${command.usage.padEnd(72)} ${command.summary}`);
+  return `usage: npm run ops -- <command> [flags]\n\ncommands:\n${lines.join('\n')}\n\nEvery command acts on DATABASE_URL (flows through TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE) and writes\nthe operator audit. Commands that move money ask first; --yes skips the question.\n`;
 }

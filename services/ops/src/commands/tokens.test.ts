@@ -15,6 +15,9 @@ function contextWith(output: string[]): CommandContext {
     actor: 'cli:test',
     write: (text) => void output.push(text),
     confirm: () => Promise.resolve(true),
+    operations: () => {
+      throw new Error('token commands need no operator actions');
+    },
   };
 }
 
