@@ -16,6 +16,7 @@ import { createAccountResolver } from './accounts.ts';
 import { createDepositActivities } from './deposit.ts';
 import { mapFailures, type BrokenInvariantHandler } from './failures.ts';
 import { createNotificationActivities } from './notifications.ts';
+import { createDepositSeenActivities } from './event-notifications.ts';
 
 export interface MoneySettings {
   readonly deposit: DepositPricing;
@@ -47,6 +48,8 @@ export function createActivities(dependencies: ActivityDependencies) {
   const { pool, logger, ledger, provider, money } = dependencies;
   const accountIds = createAccountResolver(ledger);
   const store = createCardStore(pool);
+  const notifications = createNotificationActivities({ queue: dependencies.notifications });
+  const notify = notifications.queueNotification;
   return mapFailures(
     {
       /** Upserts the service's heartbeat row and returns the stored time as ISO text. */
@@ -78,8 +81,9 @@ export function createActivities(dependencies: ActivityDependencies) {
         logger,
       }),
       ...createCardLoadActivities({ store, ledger, accountIds, provider, fx: money.fx, logger }),
-      ...createCardTransactionActivities({ store, ledger, accountIds, logger }),
-      ...createNotificationActivities({ queue: dependencies.notifications }),
+      ...createCardTransactionActivities({ store, ledger, accountIds, logger, notify }),
+      ...notifications,
+      ...createDepositSeenActivities({ pool, logger, notify }),
     },
     dependencies.onBrokenInvariant,
   );

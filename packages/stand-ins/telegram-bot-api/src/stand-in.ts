@@ -1,0 +1,53 @@
+// The stand-in assembled and served: its store (a directory, resumed on restart, or memory), the limit meter and the
+// app. `startTelegramStandIn` serves it on a port (0 picks a free one) for tests and `npm run dev`.
+import { serveApp } from '@cardgate/health';
+import { createStandInApp, type StandInApp } from './app.ts';
+import { createLimitMeter, telegramLimits, type LimitMeter, type LimitSettings } from './limits.ts';
+import { openStandInStore, type StandInStore } from './store.ts';
+
+/** The token `npm run dev` and the tests give the bot: the stand-in accepts this one only. */
+export const standInBotToken = '7000000001:stand-in-development-token';
+
+export interface StartTelegramStandInOptions {
+  readonly port: number;
+  readonly host?: string;
+  readonly token?: string;
+  readonly stateDirectory?: string;
+  readonly limits?: Partial<LimitSettings>;
+}
+
+export interface RunningTelegramStandIn {
+  readonly url: string;
+  /** The root grammY takes as `client.apiRoot`. */
+  readonly apiRoot: string;
+  readonly token: string;
+  readonly store: StandInStore;
+  readonly limits: LimitMeter;
+  readonly faults: StandInApp['faults'];
+  close(): Promise<void>;
+}
+
+export async function startTelegramStandIn(
+  options: StartTelegramStandInOptions,
+): Promise<RunningTelegramStandIn> {
+  const token = options.token ?? standInBotToken;
+  if (!/^[0-9]{1,20}:[A-Za-z0-9_-]{1,100}$/.test(token))
+    throw new Error('telegram stand-in: the token must look like <bot id>:<secret>');
+  const store = openStandInStore(options.stateDirectory);
+  const limits = createLimitMeter({ ...telegramLimits, ...options.limits });
+  const standIn = createStandInApp({ token, store, limits });
+  const server = await serveApp(standIn.app, options.port, options.host ?? '127.0.0.1');
+  return {
+    url: server.url,
+    apiRoot: server.url,
+    token,
+    store,
+    limits,
+    faults: standIn.faults,
+    async close() {
+      standIn.closePolls();
+      await server.close();
+      store.close();
+    },
+  };
+}
