@@ -218,16 +218,6 @@ export function createStandInApp(options: StandInAppOptions): StandInApp {
 
   const app = new Hono();
   app.get('/health', (context) => context.json({ status: 'ok' }));
-  app.on(['GET', 'POST'], '/:bot/:method', async (context) => {
-    const bot = context.req.param('bot');
-    if (!bot.startsWith('bot'))
-      return context.json({ ok: false, error_code: 404, description: 'Not Found' }, 404);
-    if (bot.slice(3) !== options.token)
-      return context.json({ ok: false, error_code: 401, description: 'Unauthorized' }, 401);
-    const answer = await callMethod(context.req.param('method'), await parametersOf(context));
-    return context.json(answer.body, answer.status as 200);
-  });
-
   app.post('/stand-in/updates', async (context) => {
     const parsed = injectedUpdateSchema.safeParse(await context.req.json().catch(() => null));
     if (!parsed.success) return context.json({ error: z.prettifyError(parsed.error) }, 400);
@@ -295,6 +285,17 @@ export function createStandInApp(options: StandInAppOptions): StandInApp {
     });
   });
   app.get('/stand-in/commands', (context) => context.json(store.settings('commands')));
+
+  // Last: the /stand-in routes above would otherwise read as a method of a bot named 'stand-in'.
+  app.on(['GET', 'POST'], '/:bot/:method', async (context) => {
+    const bot = context.req.param('bot');
+    if (!bot.startsWith('bot'))
+      return context.json({ ok: false, error_code: 404, description: 'Not Found' }, 404);
+    if (bot.slice(3) !== options.token)
+      return context.json({ ok: false, error_code: 401, description: 'Unauthorized' }, 401);
+    const answer = await callMethod(context.req.param('method'), await parametersOf(context));
+    return context.json(answer.body, answer.status as 200);
+  });
 
   return { app, faults, closePolls: () => poll?.resolve(false) };
 }

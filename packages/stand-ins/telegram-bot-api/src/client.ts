@@ -43,6 +43,7 @@ export function createStandInClient(url: string) {
     },
     limits: () => call<LimitFigures>('GET', '/stand-in/limits'),
     resetLimits: () => call<LimitFigures>('POST', '/stand-in/limits/reset'),
+    faults: () => call<StandInFaults>('GET', '/stand-in/faults'),
     setFaults: (patch: FaultsPatch) => call<StandInFaults>('POST', '/stand-in/faults', patch),
     clearFaults: () => call<StandInFaults>('DELETE', '/stand-in/faults'),
     setBlocked: (chatId: number, blocked: boolean) =>

@@ -24,7 +24,7 @@ export const ru: Record<TextKey, string> = {
   card_issued: 'Ваша карта …{lastFour} готова. Пополните её из кошелька в приложении.',
   card_loaded: 'На вашу карту зачислено {amount} USD.',
   card_load_failed: 'Пополнение карты не прошло; ваши USDT остались в кошельке. Причина: {reason}.',
-  card_declined: 'Платёж на {amount} {currency} в {merchant} отклонён ({reason}).',
-  card_refund: 'На вашу карту поступил возврат {amount} {currency} от {merchant}.',
-  merchant_unknown: 'магазине',
+  card_declined: 'Платёж на {amount} {currency} отклонён ({reason}). Получатель: {merchant}.',
+  card_refund: 'На вашу карту поступил возврат {amount} {currency}. Отправитель: {merchant}.',
+  merchant_unknown: 'не указан',
 };
