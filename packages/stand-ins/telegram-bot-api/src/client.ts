@@ -39,7 +39,8 @@ export function createStandInClient(url: string) {
       if (filter.chatId !== undefined) query.set('chat_id', String(filter.chatId));
       if (filter.afterId !== undefined) query.set('after_id', String(filter.afterId));
       query.set('limit', String(filter.limit ?? 10_000));
-      return (await call<{ messages: SentMessage[] }>('GET', `/stand-in/messages?${query}`)).messages;
+      return (await call<{ messages: SentMessage[] }>('GET', `/stand-in/messages?${query.toString()}`))
+        .messages;
     },
     limits: () => call<LimitFigures>('GET', '/stand-in/limits'),
     resetLimits: () => call<LimitFigures>('POST', '/stand-in/limits/reset'),

@@ -17,6 +17,7 @@ import { createDepositActivities } from './deposit.ts';
 import { mapFailures, type BrokenInvariantHandler } from './failures.ts';
 import { createNotificationActivities } from './notifications.ts';
 import { createDepositSeenActivities } from './event-notifications.ts';
+import type { Notification } from '@cardgate/contracts';
 
 export interface MoneySettings {
   readonly deposit: DepositPricing;
@@ -49,7 +50,7 @@ export function createActivities(dependencies: ActivityDependencies) {
   const accountIds = createAccountResolver(ledger);
   const store = createCardStore(pool);
   const notifications = createNotificationActivities({ queue: dependencies.notifications });
-  const notify = notifications.queueNotification;
+  const notify = (notification: Notification) => notifications.queueNotification(notification);
   return mapFailures(
     {
       /** Upserts the service's heartbeat row and returns the stored time as ISO text. */
