@@ -14,6 +14,8 @@ export interface StartTelegramStandInOptions {
   readonly token?: string;
   readonly stateDirectory?: string;
   readonly limits?: Partial<LimitSettings>;
+  /** The clock the limits read (tests freeze it). */
+  readonly now?: () => number;
 }
 
 export interface RunningTelegramStandIn {
@@ -35,7 +37,12 @@ export async function startTelegramStandIn(
     throw new Error('telegram stand-in: the token must look like <bot id>:<secret>');
   const store = openStandInStore(options.stateDirectory);
   const limits = createLimitMeter({ ...telegramLimits, ...options.limits });
-  const standIn = createStandInApp({ token, store, limits });
+  const standIn = createStandInApp({
+    token,
+    store,
+    limits,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
   const server = await serveApp(standIn.app, options.port, options.host ?? '127.0.0.1');
   return {
     url: server.url,
