@@ -25,11 +25,32 @@ describe('send scheduler', () => {
     await vi.advanceTimersByTimeAsync(20_000);
     await Promise.all(all);
     expect(granted).toHaveLength(300);
+    // Answered at once here, so each grant is at least a second after the one 30 before it.
     for (let index = 30; index < granted.length; index += 1)
       expect(granted[index]! - granted[index - 30]!).toBeGreaterThanOrEqual(1_000);
     for (let index = 1; index < granted.length; index += 1)
       expect(granted[index]! - granted[index - 1]!).toBeGreaterThanOrEqual(20);
     expect(granted.at(-1)! - granted[0]!).toBeLessThan(10_000);
+  });
+
+  it('waits for the answers of the 30 before it, a full second, before the 31st leaves', async () => {
+    const scheduler = createSendScheduler(telegramSendLimits);
+    const releases = await Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        vi.advanceTimersByTimeAsync(20).then(() => scheduler.acquire(`chat-${index}`)),
+      ),
+    );
+    let grantedAt: number | undefined;
+    void scheduler.acquire('chat-31').then(() => (grantedAt = Date.now()));
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(grantedAt).toBeUndefined(); // the first is not answered yet
+    releases[0]!();
+    const answeredAt = Date.now();
+    await vi.advanceTimersByTimeAsync(999);
+    expect(grantedAt).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(grantedAt).toBe(answeredAt + 1_000);
+    for (const release of releases) release();
   });
 
   it('lets one message per chat fly, the next one interval after the answer, in the order asked', async () => {

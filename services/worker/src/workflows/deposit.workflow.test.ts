@@ -1,7 +1,8 @@
 // Proves the deposit workflow's ledger effects on the real Temporal server and database: a final deposit is credited
 // once however often its final event repeats (fee to revenue); one below the review minimum is held as a pending
 // credit and, when an operator rejects it, released without reaching the wallet; an orphaned one never touches the
-// ledger.
+// ledger. Its owner hears of a deposit first seen before final when it is seen (also of one orphaned later), and a
+// deposit whose first event is final gets no 'seen' notification.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { sql } from '@cardgate/db';
@@ -55,7 +56,7 @@ describe('deposit workflow ledger effects', () => {
       values (${userId}, 0, 1, ${address}, ${'41' + 'cd'.repeat(20)})`);
     await withTestWorker(
       { pool: database.pool, label: 'deposit-effects' },
-      async ({ client, taskQueue, ledger }) => {
+      async ({ client, taskQueue, ledger, notifications }) => {
         const start = async (txId: string, first: DepositEvent) => {
           // The watcher's record of the deposit (the workflow's receipt refers to it).
           await database.pool.query(sql.type(noRows)`
@@ -105,6 +106,20 @@ describe('deposit workflow ledger effects', () => {
         select count(*) as count from ledger_transfer where id like ${`deposit:${orphan}%`}`);
         expect(transfers).toBe(0n);
         expect((await ledger.verify()).ok).toBe(true);
+
+        const seenJob = async (txId: string) =>
+          (await notifications.getJob(`deposit-seen_${txId}_0`))?.data as unknown;
+        expect(await seenJob(big)).toEqual({
+          id: `deposit-seen:${big}:0`,
+          userId,
+          kind: 'deposit_seen',
+          data: { amountMinor: '100000000' },
+        });
+        expect(await seenJob(orphan)).toMatchObject({
+          kind: 'deposit_seen',
+          data: { amountMinor: '7000000' },
+        });
+        expect(await seenJob(small)).toBeUndefined();
       },
     );
   });
