@@ -150,7 +150,10 @@ await queue.addBulk(notifications.map(jobOf));
 const burstMessages = await waitForMessages(burstChats, notifications.length);
 await sleep(2_000); // anything sent twice would arrive by now
 const burstFinal = await messagesOfChats(burstChats);
-const burstMs = Math.max(...burstMessages.map((message) => message.receivedAtMs)) - burstStartedMs;
+const burstTimes = burstMessages.map((message) => message.receivedAtMs).sort((a, b) => a - b);
+const burstMs = burstTimes.at(-1)! - burstStartedMs;
+const firstMs = burstTimes[0]! - burstStartedMs;
+const steadyPerSecond = ((burstTimes.length - 1) / (burstTimes.at(-1)! - burstTimes[0]!)) * 1_000;
 const idealMs = (notifications.length / messagesPerSecondLimit) * 1_000;
 const texts = new Set(burstFinal.map((message) => `${message.chatId}|${message.text}`));
 const limits = await client.limits();
@@ -164,6 +167,9 @@ console.log(
 );
 console.log(
   `  burst of ${notifications.length} (${burstUsers} users x ${burstPerUser}): ${fixed(burstMs / 1_000, 2)} s; ideal at ${messagesPerSecondLimit}/s ${fixed(idealMs / 1_000, 2)} s; ratio ${fixed(burstMs / idealMs, 3)}`,
+);
+console.log(
+  `  first message ${fixed(firstMs, 0)} ms after the jobs were added; first to last at ${fixed(steadyPerSecond, 2)} messages/s (limit ${messagesPerSecondLimit})`,
 );
 console.log(
   `  delivered ${burstFinal.length}, lost ${notifications.length - texts.size}, sent twice ${burstFinal.length - texts.size}; limit violations at the stand-in: global ${limits.violations.global}, per chat ${limits.violations.perChat}`,

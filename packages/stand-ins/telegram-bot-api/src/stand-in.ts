@@ -1,6 +1,6 @@
 // The stand-in assembled and served: its store (a directory, resumed on restart, or memory), the limit meter and the
 // app. `startTelegramStandIn` serves it on a port (0 picks a free one) for tests and `npm run dev`.
-import { serveApp } from '@cardgate/health';
+import { serve } from '@hono/node-server';
 import { createStandInApp, type StandInApp } from './app.ts';
 import { createLimitMeter, telegramLimits, type LimitMeter, type LimitSettings } from './limits.ts';
 import { openStandInStore, type StandInStore } from './store.ts';
@@ -29,6 +29,37 @@ export interface RunningTelegramStandIn {
   close(): Promise<void>;
 }
 
+/**
+ * Idle keep-alive connections stay open 75 s (Node's default is 5 s). With 5 s, a bot request sent on a connection in
+ * the instant the server closed it failed as a network error, which the bot must treat as "maybe sent" and not repeat:
+ * 3 of a 500-message burst were lost that way in a test run. Telegram's servers and the proxies in front of real APIs
+ * keep connections open longer than a client's idle gaps; 75 s is a common load balancer's value.
+ */
+const keepAliveTimeoutMs = 75_000;
+
+function serveStandIn(
+  fetch: (request: Request) => Response | Promise<Response>,
+  port: number,
+  hostname: string,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const server = serve(
+      { fetch, port, hostname, serverOptions: { keepAliveTimeout: keepAliveTimeoutMs, noDelay: true } },
+      (info) =>
+        resolve({
+          url: `http://${hostname}:${info.port}`,
+          close: () =>
+            new Promise<void>((done) => {
+              server.close(() => done());
+              // Idle keep-alive connections would hold close() for up to keepAliveTimeoutMs.
+              (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+            }),
+        }),
+    );
+    server.once('error', reject);
+  });
+}
+
 export async function startTelegramStandIn(
   options: StartTelegramStandInOptions,
 ): Promise<RunningTelegramStandIn> {
@@ -43,7 +74,7 @@ export async function startTelegramStandIn(
     limits,
     ...(options.now === undefined ? {} : { now: options.now }),
   });
-  const server = await serveApp(standIn.app, options.port, options.host ?? '127.0.0.1');
+  const server = await serveStandIn(standIn.app.fetch, options.port, options.host ?? '127.0.0.1');
   return {
     url: server.url,
     apiRoot: server.url,
