@@ -9,6 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Notification } from '@cardgate/contracts';
 import { testRedisPrefix, useTestDatabase } from '@cardgate/test-harness';
 import { createUserStore } from '@cardgate/users';
+import { createCardStore } from '@cardgate/card-store';
+import { chart } from '@cardgate/domain';
+import { createLedger } from '@cardgate/ledger';
+import { parseMoney, USD, USDT } from '@cardgate/money';
 import { createDeliveryStore } from './delivery-store.ts';
 import { createTestUser, startBotWorld, testMiniAppUrl, waitFor, type BotWorld } from './testing.ts';
 
@@ -108,6 +112,50 @@ describe('commands', () => {
     expect((await messagesTo(from.id, 3))[2]!.text).toContain('/balance');
     const commands = await world.client.commands();
     expect(Object.values(commands)).toHaveLength(2);
+  });
+});
+
+describe('balance', () => {
+  it("answers /balance with the wallet and each issued card's available balance, in Russian", async () => {
+    const from = { id: 5_100_000_003, first_name: 'Oleg', language_code: 'ru' };
+    await world.client.userSays(from, '/start');
+    await messagesTo(from.id, 1);
+    const user = (await createUserStore(database.pool).byTelegramUserId(from.id))!;
+    const ledger = createLedger({ pool: database.pool });
+    const cards = createCardStore(database.pool).cards;
+    const [treasury, wallet, prefund, card] = await ledger.createAccounts([
+      chart.treasury,
+      chart.wallet(user.id),
+      chart.providerPrefund,
+      chart.card('crd_test_balance_7788', user.id),
+    ]);
+    await ledger.transfer({
+      type: 'posted',
+      id: `test-funding:${user.id}`,
+      code: 'deposit',
+      debitAccountId: treasury!.id,
+      creditAccountId: wallet!.id,
+      amount: parseMoney('24.745', USDT),
+    });
+    await ledger.transfer({
+      type: 'posted',
+      id: `test-load:${user.id}`,
+      code: 'card_load',
+      debitAccountId: prefund!.id,
+      creditAccountId: card!.id,
+      amount: parseMoney('12.5', USD),
+    });
+    await cards.beginIssue({ cardId: 'crd_test_balance_7788', userId: user.id });
+    await cards.open({
+      cardId: 'crd_test_balance_7788',
+      userId: user.id,
+      providerToken: 'card_test_balance',
+      ledgerAccountId: card!.id,
+      autoLoad: false,
+    });
+    await world.client.userSays(from, '/balance');
+    const answer = (await messagesTo(from.id, 2))[1]!;
+    expect(answer.text).toBe('Ваши балансы\nКошелёк: 24,745 USDT\nКарта …7788: доступно 12,50 USD');
   });
 });
 

@@ -94,6 +94,10 @@ describe('deposit workflow ledger effects', () => {
         const orphaned = await start(orphan, event(orphan, address, '7000000', 'seen', 1));
         await orphaned.signal(depositEventSignalName, event(orphan, address, '7000000', 'orphaned', 2));
         await expect.poll(() => orphaned.query<string>('depositState')).toBe('waiting_for_final');
+        // Its owner heard of it when it was seen (a local activity of the workflow's first task).
+        await expect
+          .poll(() => notifications.getJob(`deposit-seen_${orphan}_0`), { timeout: 10_000 })
+          .toBeDefined();
         await orphaned.terminate('test over');
 
         const after = await ledger.accountByCode(chart.wallet(userId).code);
