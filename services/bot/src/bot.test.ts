@@ -2,9 +2,9 @@
 // the user's language with a web_app button and sets the chat's menu button (and creates the Cardgate user);
 // /balance answers from the ledger; an unknown command gets help; every notification kind is sent in English and in
 // Russian with a button into the Mini App; a burst of 500 notifications arrives whole, once each, without one breach
-// of Telegram's limits as the stand-in counts them; a 429 is waited out and sent once; a user who blocked the bot is
-// marked and not retried; a malformed job fails alone; a job that runs again after its message was recorded sends
-// nothing.
+// of Telegram's limits as the stand-in counts them; a 429 is waited out and sent once; a 5xx answer is retried by
+// the queue and sent once; a user who blocked the bot is marked and not retried; a malformed job fails alone; a job
+// that runs again after its message was recorded sends nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Notification } from '@cardgate/contracts';
 import { testRedisPrefix, useTestDatabase } from '@cardgate/test-harness';
@@ -251,6 +251,21 @@ describe('notifications', () => {
     );
     expect((await world.client.limits()).violations).toEqual({ global: 0, perChat: 0 });
     expect((await world.client.faults()).rateLimitChats[String(user.telegramUserId)]).toBe(0);
+    expect(await world.client.messages({ chatId: user.telegramUserId })).toHaveLength(1);
+  });
+
+  it('retries through the queue when Telegram answers 5xx (it took nothing), and sends once', async () => {
+    const user = await createTestUser(database.pool, 'en');
+    await world.client.setFaults({ failNext: 1, failStatus: 502 });
+    await world.queueNotification({
+      id: 'five-hundred:1',
+      userId: user.id,
+      kind: 'deposit_seen',
+      data: { amountMinor: '1000000' },
+    });
+    const job = await waitForJob('five-hundred_1');
+    expect(job.returnvalue).toBe('sent');
+    expect(job.attemptsMade).toBe(2);
     expect(await world.client.messages({ chatId: user.telegramUserId })).toHaveLength(1);
   });
 

@@ -50,30 +50,38 @@ export function createNotificationSender(dependencies: NotificationSenderDepende
   }
 
   async function send(notification: ParsedNotification, chatId: number, text: string, language: 'en' | 'ru') {
+    let messageId: number;
     try {
       const message = await api.sendMessage(chatId, text, {
         reply_markup: openAppKeyboard(language, miniAppUrl),
       });
-      await deliveries.markSent(notification.id, BigInt(message.message_id));
-      return 'sent' as const;
+      messageId = message.message_id;
     } catch (error) {
-      if (!(error instanceof GrammyError)) {
-        // No answer: Telegram may have taken the message. At most once: never send this one again.
-        await deliveries.markUnknown(notification.id, String(error).slice(0, 300));
-        throw new NotificationRefusedError(`outcome unknown, not sent again: ${String(error)}`);
-      }
-      if (error.error_code === 403) {
-        await deliveries.markBlocked(notification.id, error.description);
-        await users.markBotBlocked(notification.userId);
-        return 'blocked' as const;
-      }
-      if (error.error_code === 429 || error.error_code >= 500) {
-        await deliveries.release(notification.id);
-        throw error;
-      }
-      await deliveries.markRefused(notification.id, error.description);
-      throw new NotificationRefusedError(`Telegram refused it: ${error.description}`);
+      return refusedOrUnknown(notification, error);
     }
+    // A failure here (the database) leaves the claim 'sending': the queue retries the job, which records 'unknown'.
+    await deliveries.markSent(notification.id, BigInt(messageId));
+    return 'sent' as const;
+  }
+
+  async function refusedOrUnknown(notification: ParsedNotification, error: unknown): Promise<'blocked'> {
+    if (!(error instanceof GrammyError)) {
+      // No answer from Telegram (network, timeout): it may have taken the message. At most once: never again.
+      await deliveries.markUnknown(notification.id, String(error).slice(0, 300));
+      throw new NotificationRefusedError(`outcome unknown, not sent again: ${String(error)}`);
+    }
+    if (error.error_code === 403) {
+      await deliveries.markBlocked(notification.id, error.description);
+      await users.markBotBlocked(notification.userId);
+      return 'blocked';
+    }
+    if (error.error_code === 429 || error.error_code >= 500) {
+      // Telegram answered that it did not take the message: the queue may try again (its attempts and backoff).
+      await deliveries.release(notification.id);
+      throw error;
+    }
+    await deliveries.markRefused(notification.id, error.description);
+    throw new NotificationRefusedError(`Telegram refused it: ${error.description}`);
   }
 
   return {
