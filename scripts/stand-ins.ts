@@ -4,6 +4,7 @@
 export const standInPackages: readonly string[] = [
   '@cardgate/tron-devnet',
   '@cardgate/card-sandbox',
+  '@cardgate/telegram-bot-api',
   '@cardgate/local-stack',
   '@cardgate/test-harness',
 ];

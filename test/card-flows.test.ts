@@ -61,7 +61,7 @@ async function expectCardsEqual(
 }
 
 describe('card flows on the real stack', () => {
-  it('issues, loads and spends a card; the ledger card account equals the sandbox card after every step', async () => {
+  it('issues, loads and spends a card; the ledger card account equals the sandbox card after every step; a decline and a refund are told to the user', async () => {
     await withCardStack({ pool: database.pool, label: 'cards' }, async (stack) => {
       const userId = `u-${uniqueSuffix()}`;
       await stack.fundWallet(userId, '100');
@@ -123,6 +123,32 @@ describe('card flows on the real stack', () => {
         available: -1_278n,
       });
       expect((await stack.ledger.verify()).ok).toBe(true);
+      // The user is told of the declined payment and of the refund (once each), queued by applyCardTransaction.
+      const told = async () =>
+        (await stack.notifications.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']))
+          .map((job) => job.data as { userId: string; kind: string; data: Record<string, string> })
+          .filter(
+            (notification) =>
+              notification.userId === userId && ['card_declined', 'card_refund'].includes(notification.kind),
+          )
+          .map((notification) => ({ kind: notification.kind, data: notification.data }))
+          .sort((a, b) => a.kind.localeCompare(b.kind));
+      await expect.poll(told, { timeout: 10_000 }).toEqual([
+        {
+          kind: 'card_declined',
+          data: {
+            cardId: card.cardId,
+            amountMinor: '999999',
+            currency: 'USD',
+            merchant: 'TV',
+            reason: 'INSUFFICIENT_FUNDS',
+          },
+        },
+        {
+          kind: 'card_refund',
+          data: { cardId: card.cardId, amountMinor: '250', currency: 'USD', merchant: 'SHOP' },
+        },
+      ]);
       await recordHistoryIfAsked(cardIssueWorkflowId(card.cardId), 'card-issue-issued');
       await recordHistoryIfAsked(handle.workflowId, 'card-load-loaded');
       await recordHistoryIfAsked(cardTransactionWorkflowId(hotel.token), 'card-transaction-two-clearings');

@@ -89,7 +89,8 @@ describe('outbox hand-over to Temporal', () => {
           amountMinor: '1',
           credit: { status: 'credited' },
         });
-        await recordHistoryIfAsked(depositWorkflowId(kept.txId, 0), 'deposit-credited-with-repeats');
+        // Recorded as `deposit-credited-with-repeats` before the owner was told of a seen deposit; kept as it was.
+        await recordHistoryIfAsked(depositWorkflowId(kept.txId, 0), 'deposit-seen-notified');
         const orphanDescription = await client.workflow
           .getHandle(depositWorkflowId(orphan.txId, 0))
           .describe();

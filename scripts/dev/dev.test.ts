@@ -74,11 +74,14 @@ describe('npm run dev under faults', () => {
       WORKER_HEALTH_PORT: await findFreePort(),
       TRON_DEVNET_PORT: await findFreePort(),
       CARD_SANDBOX_PORT: await findFreePort(),
+      TELEGRAM_STAND_IN_PORT: await findFreePort(),
+      BOT_HEALTH_PORT: await findFreePort(),
       TEMPORAL_PORT: await findFreePort(),
       TEMPORAL_UI_PORT: await findFreePort(),
     };
     const environment: NodeJS.ProcessEnv = { ...process.env };
     delete environment.TEMPORAL_ADDRESS;
+    delete environment.BOT_TOKEN; // the bot talks to the Bot API stand-in
     dev = spawn(process.execPath, ['scripts/dev/main.ts', '--fresh'], {
       cwd: repositoryRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -154,7 +157,7 @@ describe('npm run dev under faults', () => {
     expect(receipts).toBe(2);
 
     const children = devState().childPids;
-    expect(children).toHaveLength(6);
+    expect(children).toHaveLength(8); // Temporal, 3 stand-ins, api, watcher, worker, bot
     dev.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(saw('[dev] SIGTERM: stopping everything (send it again to kill at once)')).toBe(true);

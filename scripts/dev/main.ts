@@ -29,6 +29,7 @@ import {
 import { startNodeProcess, waitHealthy } from './services.ts';
 import { assertPortFree } from './ports.ts';
 import { standInEntries } from './stand-ins.ts';
+import { telegramSetup } from './telegram.ts';
 import { superviseProcess, type SupervisedProcess, type SupervisorOptions } from './supervisor.ts';
 import {
   createWorld,
@@ -73,6 +74,8 @@ const ports = {
   worker: Number(process.env.WORKER_HEALTH_PORT ?? 8789),
   tronDevnet: Number(process.env.TRON_DEVNET_PORT ?? 8090),
   cardSandbox: Number(process.env.CARD_SANDBOX_PORT ?? 8091),
+  telegramStandIn: Number(process.env.TELEGRAM_STAND_IN_PORT ?? 8092),
+  bot: Number(process.env.BOT_HEALTH_PORT ?? 8790),
   temporal: Number(process.env.TEMPORAL_PORT ?? 7233),
   temporalUi: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
 };
@@ -148,6 +151,8 @@ try {
     ['worker health', ports.worker, 'WORKER_HEALTH_PORT'],
     ['TRON devnet', ports.tronDevnet, 'TRON_DEVNET_PORT'],
     ['card sandbox', ports.cardSandbox, 'CARD_SANDBOX_PORT'],
+    ['telegram stand-in', ports.telegramStandIn, 'TELEGRAM_STAND_IN_PORT'],
+    ['bot health', ports.bot, 'BOT_HEALTH_PORT'],
   ] as const)
     await assertPortFree(name, port, variable);
 
@@ -176,6 +181,8 @@ try {
   const devnetUrl = `http://127.0.0.1:${ports.tronDevnet}`;
   const sandboxUrl = `http://127.0.0.1:${ports.cardSandbox}`;
   const apiUrl = `http://127.0.0.1:${ports.api}`;
+  // The bot talks to Telegram when BOT_TOKEN is given, else to the local Bot API stand-in with its token.
+  const telegram = telegramSetup(process.env.BOT_TOKEN, ports.telegramStandIn);
   interface Definition {
     readonly name: string;
     readonly entry: string;
@@ -205,6 +212,7 @@ try {
         CARD_SANDBOX_STATE_DIR: devPaths.cardSandboxStateDirectory,
       },
     },
+    ...telegram.standIns,
   ];
   const services: Definition[] = [
     {
@@ -239,6 +247,16 @@ try {
         ...developmentPrices(),
       },
     },
+    {
+      name: 'bot',
+      entry: 'services/bot/src/main.ts',
+      healthUrl: `http://127.0.0.1:${ports.bot}/health`,
+      env: {
+        BOT_HEALTH_PORT: String(ports.bot),
+        MINI_APP_URL: process.env.MINI_APP_URL ?? `${apiUrl}/app/`,
+        ...telegram.botEnvironment,
+      },
+    },
   ];
   // The environment is fixed here, once: every restart of a process gets the same variables and ports.
   const supervise = (definition: Definition): SupervisedProcess => {
@@ -270,6 +288,8 @@ try {
       'Worker health': `http://127.0.0.1:${ports.worker}/health`,
       'TRON devnet': `${devnetUrl}  (send USDT: node ${standInEntries.tronDevnetSendUsdt} <address> <amount>)`,
       'Card sandbox': `${sandboxUrl}  (issue a card: node scripts/dev/issue-card.ts <userId>)`,
+      'Bot health': `http://127.0.0.1:${ports.bot}/health`,
+      ...telegram.endpoints,
       'Watcher metrics': `http://127.0.0.1:${ports.watcher}/metrics`,
       'Temporal gRPC': temporal.address,
       'Temporal UI': temporal.uiUrl ?? '(external server: see its own UI)',

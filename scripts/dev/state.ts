@@ -16,6 +16,7 @@ export const devPaths = {
   temporalLogFile: join(devStateDirectory, 'temporal.log'),
   tronDevnetStateDirectory: join(devStateDirectory, 'tron-devnet'),
   cardSandboxStateDirectory: join(devStateDirectory, 'card-sandbox'),
+  telegramStandInStateDirectory: join(devStateDirectory, 'telegram-bot-api'),
 } as const;
 
 /** A path as a developer in the repository's root would type it. */

@@ -65,6 +65,7 @@ export async function deleteWorld(input: FreshStartInput, say: (line: string) =>
   for (const path of [
     devPaths.tronDevnetStateDirectory,
     devPaths.cardSandboxStateDirectory,
+    devPaths.telegramStandInStateDirectory,
     devPaths.temporalDatabaseFile,
     `${devPaths.temporalDatabaseFile}-wal`,
     `${devPaths.temporalDatabaseFile}-shm`,

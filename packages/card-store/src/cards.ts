@@ -18,6 +18,8 @@ const cardColumns = sql.fragment`id, user_id, state, provider_token, last_four, 
   to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_at`;
 const idRow = z.object({ id: z.string() });
 const noRows = z.object({});
+/** Bound on one user's cards read at once (a user holds a handful). */
+export const cardsPerUserMax = 50;
 
 export interface Card {
   readonly id: string;
@@ -205,6 +207,15 @@ export function createCardTable(pool: DatabasePool) {
       await pool.query(
         sql.type(noRows)`update card set state = 'failed' where id = ${cardId} and state = 'issuing'`,
       );
+    },
+
+    /** The user's issued cards (open or paused; not closed or failed), oldest first; at most `cardsPerUserMax`. */
+    async issuedOfUser(userId: string): Promise<Card[]> {
+      const rows = await pool.any(sql.type(cardRow)`
+        select id, user_id, state, provider_token from card
+        where user_id = ${userId} and state in ('OPEN', 'PAUSED')
+        order by created_at, id limit ${cardsPerUserMax}`);
+      return rows.map(cardOf);
     },
 
     /** The open card a user's deposits continue into, if the user set auto-load. */

@@ -18,6 +18,7 @@ import { USD, moneyFromMinor, parseMinorUnits } from '@cardgate/money';
 import { userEventMoney } from '@cardgate/contracts/user-event';
 import type { UserEventPublisher } from '@cardgate/user-events';
 import type { AccountResolver } from './accounts.ts';
+import { cardEventNotifications, type NotificationSink } from './event-notifications.ts';
 
 export interface CardTransactionActivityDependencies {
   readonly store: CardStore;
@@ -26,6 +27,8 @@ export interface CardTransactionActivityDependencies {
   readonly logger: Logger;
   /** The users' live event streams; absent where nobody streams them. */
   readonly userEvents?: UserEventPublisher;
+  /** Queues the user's notifications of declined payments and refunds (event-notifications.ts). */
+  readonly notify: NotificationSink;
 }
 
 /** The wire form of what the ledger holds: `holdMinor` is the recorded name of the pending debit. */
@@ -41,7 +44,7 @@ function appliedOf(state: CardTransactionLedgerState): AppliedCardTransaction {
 }
 
 export function createCardTransactionActivities(dependencies: CardTransactionActivityDependencies) {
-  const { store, ledger, accountIds, logger } = dependencies;
+  const { store, ledger, accountIds, logger, notify } = dependencies;
 
   return {
     /** Every stored event of the transaction (a new run of its workflow starts from them) and whether it expired. */
@@ -63,6 +66,10 @@ export function createCardTransactionActivities(dependencies: CardTransactionAct
       const txn = input.providerTransactionId;
       const card = await store.cards.byProviderToken(input.cardToken);
       const state = await store.transactions.ensure(txn, card.id);
+      // Declines and refunds are told to the user from here, the step that runs when the transaction's events
+      // change, so the workflow's command sequence stays as recorded. Queueing is idempotent by notification id.
+      for (const notification of cardEventNotifications(await store.events.ofTransaction(txn), card))
+        await notify(notification);
       const amount = (text: string) => parseMinorUnits(text, USD, { allowZero: true }).minor;
       const [cardAccount, providerPrefund] = await accountIds([
         chart.card(card.id, card.userId),

@@ -18,6 +18,8 @@ import { createAccountResolver } from './accounts.ts';
 import { createDepositActivities } from './deposit.ts';
 import { mapFailures, type BrokenInvariantHandler } from './failures.ts';
 import { createNotificationActivities } from './notifications.ts';
+import { createDepositSeenActivities } from './event-notifications.ts';
+import type { Notification } from '@cardgate/contracts';
 
 export interface MoneySettings {
   readonly deposit: DepositPricing;
@@ -52,6 +54,12 @@ export function createActivities(dependencies: ActivityDependencies) {
   const accountIds = createAccountResolver(ledger);
   const store = createCardStore(pool);
   const userEvents = dependencies.userEvents ? { userEvents: dependencies.userEvents } : {};
+  const notifications = createNotificationActivities({
+    queue: dependencies.notifications,
+    logger,
+    ...userEvents,
+  });
+  const notify = (notification: Notification) => notifications.queueNotification(notification);
   return mapFailures(
     {
       /** Upserts the service's heartbeat row and returns the stored time as ISO text. */
@@ -83,9 +91,10 @@ export function createActivities(dependencies: ActivityDependencies) {
         logger,
       }),
       ...createCardLoadActivities({ store, ledger, accountIds, provider, fx: money.fx, logger }),
-      ...createCardTransactionActivities({ store, ledger, accountIds, logger, ...userEvents }),
+      ...createCardTransactionActivities({ store, ledger, accountIds, logger, notify, ...userEvents }),
       ...createCardStateActivities({ store, provider, logger }),
-      ...createNotificationActivities({ queue: dependencies.notifications, logger, ...userEvents }),
+      ...notifications,
+      ...createDepositSeenActivities({ pool, logger, notify }),
     },
     dependencies.onBrokenInvariant,
   );

@@ -1,7 +1,8 @@
 // Proves the deposit workflow's ledger effects on the real Temporal server and database: a final deposit is credited
 // once however often its final event repeats (fee to revenue); one below the review minimum is held as a pending
 // credit and, when an operator rejects it, released without reaching the wallet; an orphaned one never touches the
-// ledger.
+// ledger. Its owner hears of a deposit first seen before final when it is seen (also of one orphaned later), and a
+// deposit whose first event is final gets no 'seen' notification.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { sql } from '@cardgate/db';
@@ -55,7 +56,7 @@ describe('deposit workflow ledger effects', () => {
       values (${userId}, 0, 1, ${address}, ${'41' + 'cd'.repeat(20)})`);
     await withTestWorker(
       { pool: database.pool, label: 'deposit-effects' },
-      async ({ client, taskQueue, ledger }) => {
+      async ({ client, taskQueue, ledger, notifications }) => {
         const start = async (txId: string, first: DepositEvent) => {
           // The watcher's record of the deposit (the workflow's receipt refers to it).
           await database.pool.query(sql.type(noRows)`
@@ -93,6 +94,10 @@ describe('deposit workflow ledger effects', () => {
         const orphaned = await start(orphan, event(orphan, address, '7000000', 'seen', 1));
         await orphaned.signal(depositEventSignalName, event(orphan, address, '7000000', 'orphaned', 2));
         await expect.poll(() => orphaned.query<string>('depositState')).toBe('waiting_for_final');
+        // Its owner heard of it when it was seen (a local activity of the workflow's first task).
+        await expect
+          .poll(() => notifications.getJob(`deposit-seen_${orphan}_0`), { timeout: 10_000 })
+          .toBeDefined();
         await orphaned.terminate('test over');
 
         const after = await ledger.accountByCode(chart.wallet(userId).code);
@@ -105,6 +110,20 @@ describe('deposit workflow ledger effects', () => {
         select count(*) as count from ledger_transfer where id like ${`deposit:${orphan}%`}`);
         expect(transfers).toBe(0n);
         expect((await ledger.verify()).ok).toBe(true);
+
+        const seenJob = async (txId: string) =>
+          (await notifications.getJob(`deposit-seen_${txId}_0`))?.data as unknown;
+        expect(await seenJob(big)).toEqual({
+          id: `deposit-seen:${big}:0`,
+          userId,
+          kind: 'deposit_seen',
+          data: { amountMinor: '100000000' },
+        });
+        expect(await seenJob(orphan)).toMatchObject({
+          kind: 'deposit_seen',
+          data: { amountMinor: '7000000' },
+        });
+        expect(await seenJob(small)).toBeUndefined();
       },
     );
   });

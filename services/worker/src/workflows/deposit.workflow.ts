@@ -3,8 +3,10 @@
 // deposit is final: an orphaned deposit never reaches the activities. On final it credits the owner's USDT wallet
 // (fee to revenue) or holds it for an operator's review when it is below the minimum; if the owner has auto-load
 // on a card, it continues with a card load (a child workflow with the deposit's own load id); then it queues a
-// notification. Histories recorded before the credit existed replay through the `deposit-ledger-credit` patch, and
-// those recorded before its database steps became local activities through `deposit-local-activities`.
+// notification. A deposit first seen before it is final is also told to its owner when seen. Histories recorded
+// before the credit existed replay through the `deposit-ledger-credit` patch, those recorded before its database
+// steps became local activities through `deposit-local-activities`, and those from before the seen notification
+// through `deposit-seen-notification`.
 import {
   condition,
   defineSignal,
@@ -60,6 +62,20 @@ export async function depositWorkflow(input: DepositWorkflowInput): Promise<Depo
   setHandler(depositReviewSignal, (decision) => {
     review ??= decision;
   });
+  // The owner hears of a deposit as soon as it is seen on chain, once (histories recorded before this notification
+  // replay through the `deposit-seen-notification` patch). A deposit whose first event is already final gets only the
+  // credited notification.
+  if (patched('deposit-seen-notification')) {
+    await condition(() => latest !== undefined);
+    const first = latest!;
+    if (first.event === 'seen')
+      await local.short.queueDepositSeenNotification({
+        txId: first.txId,
+        logIndex: first.logIndex,
+        toAddress: first.to,
+        amountMinor: first.amountMinor,
+      });
+  }
   // An orphaned deposit waits here for as long as it takes: it may be re-included in a later block.
   await condition(() => latest?.event === 'final');
   const final = latest!;

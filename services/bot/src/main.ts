@@ -1,0 +1,58 @@
+// The bot process: answers users over long polling and sends the notifications queued by the worker, with a health
+// endpoint beside it.
+import { Hono } from 'hono';
+import { Redis } from 'ioredis';
+import { createCardStore } from '@cardgate/card-store';
+import { createLogger, loadEnvOrExit, onShutdown } from '@cardgate/config';
+import { createDatabasePool, pingDatabase } from '@cardgate/db';
+import { createHealthRoutes, redisHealthCheck, serveApp } from '@cardgate/health';
+import { createLedger } from '@cardgate/ledger';
+import { startBotService } from './bot.ts';
+import { botEnvironment } from './env.ts';
+
+const environment = loadEnvOrExit(botEnvironment);
+const logger = createLogger({ service: 'bot', level: environment.LOG_LEVEL });
+const pool = await createDatabasePool({
+  connectionUri: environment.DATABASE_URL,
+  applicationName: 'cardgate-bot',
+});
+const redis = new Redis(environment.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true });
+await redis.connect();
+const service = await startBotService({
+  pool,
+  ledger: createLedger({ pool }),
+  cards: createCardStore(pool).cards,
+  redis,
+  queuePrefix: environment.NOTIFICATION_QUEUE_PREFIX,
+  token: environment.BOT_TOKEN,
+  ...(environment.TELEGRAM_API_ROOT === undefined ? {} : { apiRoot: environment.TELEGRAM_API_ROOT }),
+  miniAppUrl: environment.MINI_APP_URL,
+  logger,
+  concurrency: environment.BOT_NOTIFICATION_CONCURRENCY,
+  stalledIntervalMs: environment.BOT_STALLED_INTERVAL_MS,
+});
+const healthApp = new Hono().route(
+  '/',
+  createHealthRoutes({
+    database: () => pingDatabase(pool),
+    redis: redisHealthCheck(redis),
+    telegram: async () => {
+      if (!service.isPolling()) throw new Error('long polling is not running');
+    },
+  }),
+);
+const healthServer = await serveApp(healthApp, environment.BOT_HEALTH_PORT, environment.BOT_HEALTH_HOST);
+logger.info(
+  {
+    url: healthServer.url,
+    apiRoot: environment.TELEGRAM_API_ROOT ?? 'telegram',
+    miniAppUrl: environment.MINI_APP_URL,
+  },
+  'bot running',
+);
+onShutdown(logger, async () => {
+  await healthServer.close();
+  await service.stop();
+  await redis.quit();
+  await pool.end();
+});
