@@ -1,0 +1,218 @@
+// The user API v1 (issue 10) as the Mini App expects it, PROVISIONAL and hand-written in the shape openapi-typescript
+// generates (`paths` and `components`), so that when the API publishes /openapi.json this file is replaced by
+// `npm run generate:api-types -w @cardgate/mini-app` and only src/api/ changes. Amounts are decimal strings with
+// their asset ({ amount: "25.5", asset: "USDT" }); a JSON number never stands for money.
+
+type JsonResponse<Body> = { headers: { [name: string]: unknown }; content: { 'application/json': Body } };
+type ProblemResponse = {
+  headers: { [name: string]: unknown };
+  content: { 'application/problem+json': components['schemas']['Problem'] };
+};
+type Responses<Body> = { 200: JsonResponse<Body>; default: ProblemResponse };
+type Created<Body> = { 200: JsonResponse<Body>; 201: JsonResponse<Body>; default: ProblemResponse };
+type NoParameters = { query?: never; header?: never; path?: never; cookie?: never };
+type CursorQuery = {
+  query?: { cursor?: string; limit?: number };
+  header?: never;
+  path?: never;
+  cookie?: never;
+};
+type CardPath = { query?: never; header?: never; path: { id: string }; cookie?: never };
+type IdempotentCardPath = {
+  query?: never;
+  header: { 'Idempotency-Key': string };
+  path: { id: string };
+  cookie?: never;
+};
+type JsonBody<Body> = { content: { 'application/json': Body } };
+
+export interface components {
+  schemas: {
+    Money: { amount: string; asset: string };
+    Problem: {
+      type?: string;
+      title: string;
+      status: number;
+      code: string;
+      reason?: string;
+      detail?: string;
+      requestId?: string;
+    };
+    Me: {
+      user: {
+        id: string;
+        telegramId: string;
+        firstName: string;
+        username?: string | null;
+        languageCode?: string | null;
+      };
+      limits: {
+        loadMax: components['schemas']['Money'];
+        dayRemaining: components['schemas']['Money'];
+        monthRemaining: components['schemas']['Money'];
+        cardBalanceMax: components['schemas']['Money'];
+      };
+      prices: {
+        depositFeeFixed: components['schemas']['Money'];
+        /** Percent as a decimal string, "1" for 1 %. */
+        depositFeePercent: string;
+        depositMinimum: components['schemas']['Money'];
+        cardIssueFee: components['schemas']['Money'];
+        fxSpreadPercent: string;
+      };
+    };
+    BalanceParts: {
+      posted: components['schemas']['Money'];
+      pending: components['schemas']['Money'];
+      available: components['schemas']['Money'];
+    };
+    Balances: {
+      wallet: components['schemas']['BalanceParts'];
+      cards: (components['schemas']['BalanceParts'] & { cardId: string })[];
+    };
+    DepositAddress: {
+      address: string;
+      network: string;
+      token: string;
+      tokenContract: string;
+      minimumDeposit: components['schemas']['Money'];
+      /** The address as a QR code, an SVG document. */
+      qrSvg: string;
+    };
+    Deposit: {
+      id: string;
+      txid: string;
+      state: 'seen' | 'confirming' | 'final' | 'credited' | 'held' | 'rejected' | 'orphaned';
+      amount: components['schemas']['Money'];
+      credited?: components['schemas']['Money'] | null;
+      confirmations: { done: number; needed: number };
+      seenAt: string;
+    };
+    DepositPage: { items: components['schemas']['Deposit'][]; nextCursor: string | null };
+    StatementLine: {
+      id: string;
+      at: string;
+      kind: string;
+      description: string;
+      /** Signed: a negative amount left the account. */
+      amount: components['schemas']['Money'];
+    };
+    StatementPage: { items: components['schemas']['StatementLine'][]; nextCursor: string | null };
+    Card: {
+      id: string;
+      state: 'issuing' | 'active' | 'frozen' | 'closed' | 'failed';
+      last4?: string | null;
+      autoLoad: boolean;
+      balance: components['schemas']['BalanceParts'];
+      createdAt: string;
+    };
+    CardList: { items: components['schemas']['Card'][] };
+    CardTransaction: {
+      id: string;
+      at: string;
+      kind: 'authorization' | 'clearing' | 'decline' | 'refund' | 'reversal' | 'other';
+      merchant: string;
+      amount: components['schemas']['Money'];
+      state: 'pending' | 'posted' | 'declined' | 'released';
+    };
+    CardTransactionPage: { items: components['schemas']['CardTransaction'][]; nextCursor: string | null };
+    QuoteRequest: { cardId: string; amount: components['schemas']['Money'] };
+    Quote: {
+      id: string;
+      cardId: string;
+      amount: components['schemas']['Money'];
+      /** USD per USDT, a decimal string. */
+      rate: string;
+      spread: components['schemas']['Money'];
+      fee: components['schemas']['Money'];
+      received: components['schemas']['Money'];
+      expiresAt: string;
+    };
+    LoadRequest: { quoteId: string };
+    Load: {
+      id: string;
+      cardId: string;
+      quoteId: string;
+      state: 'pending' | 'loaded' | 'failed';
+      received: components['schemas']['Money'];
+    };
+    AutoLoadPatch: { autoLoad: boolean };
+  };
+}
+
+export interface paths {
+  '/v1/me': {
+    parameters: NoParameters;
+    get: { parameters: NoParameters; responses: Responses<components['schemas']['Me']> };
+  };
+  '/v1/balances': {
+    parameters: NoParameters;
+    get: { parameters: NoParameters; responses: Responses<components['schemas']['Balances']> };
+  };
+  '/v1/deposit-address': {
+    parameters: NoParameters;
+    get: { parameters: NoParameters; responses: Responses<components['schemas']['DepositAddress']> };
+  };
+  '/v1/deposits': {
+    parameters: NoParameters;
+    get: { parameters: CursorQuery; responses: Responses<components['schemas']['DepositPage']> };
+  };
+  '/v1/transactions': {
+    parameters: NoParameters;
+    get: { parameters: CursorQuery; responses: Responses<components['schemas']['StatementPage']> };
+  };
+  '/v1/cards': {
+    parameters: NoParameters;
+    get: { parameters: NoParameters; responses: Responses<components['schemas']['CardList']> };
+    post: {
+      parameters: { query?: never; header: { 'Idempotency-Key': string }; path?: never; cookie?: never };
+      requestBody?: JsonBody<Record<string, never>>;
+      responses: Created<components['schemas']['Card']>;
+    };
+  };
+  '/v1/cards/{id}': {
+    parameters: NoParameters;
+    get: { parameters: CardPath; responses: Responses<components['schemas']['Card']> };
+    patch: {
+      parameters: CardPath;
+      requestBody: JsonBody<components['schemas']['AutoLoadPatch']>;
+      responses: Responses<components['schemas']['Card']>;
+    };
+  };
+  '/v1/cards/{id}/freeze': {
+    parameters: NoParameters;
+    post: { parameters: IdempotentCardPath; responses: Responses<components['schemas']['Card']> };
+  };
+  '/v1/cards/{id}/unfreeze': {
+    parameters: NoParameters;
+    post: { parameters: IdempotentCardPath; responses: Responses<components['schemas']['Card']> };
+  };
+  '/v1/cards/{id}/transactions': {
+    parameters: NoParameters;
+    get: {
+      parameters: {
+        query?: { cursor?: string; limit?: number };
+        header?: never;
+        path: { id: string };
+        cookie?: never;
+      };
+      responses: Responses<components['schemas']['CardTransactionPage']>;
+    };
+  };
+  '/v1/quotes': {
+    parameters: NoParameters;
+    post: {
+      parameters: NoParameters;
+      requestBody: JsonBody<components['schemas']['QuoteRequest']>;
+      responses: Created<components['schemas']['Quote']>;
+    };
+  };
+  '/v1/cards/{id}/loads': {
+    parameters: NoParameters;
+    post: {
+      parameters: IdempotentCardPath;
+      requestBody: JsonBody<components['schemas']['LoadRequest']>;
+      responses: Created<components['schemas']['Load']>;
+    };
+  };
+}

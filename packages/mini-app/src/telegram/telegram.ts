@@ -1,0 +1,123 @@
+// Starts the Telegram Mini Apps SDK and exposes the few things the screens use: who the user is (the raw initData the
+// API checks, their language), the theme as CSS variables (--tg-theme-*, light or dark as Telegram says), the safe
+// areas (--tg-viewport-*safe-area-inset-*), the Main and Back buttons, and haptic feedback. Inside Telegram the SDK
+// talks to the client; in a plain browser, launch parameters come from the URL hash and browser-host.ts stands in for
+// the client's buttons.
+import {
+  backButton,
+  hapticFeedback,
+  init,
+  mainButton,
+  miniApp,
+  retrieveLaunchParams,
+  retrieveRawInitData,
+  themeParams,
+  viewport,
+} from '@tma.js/sdk';
+import { installBrowserHost } from './browser-host.ts';
+
+export interface TelegramSession {
+  readonly initDataRaw: string;
+  readonly languageCode: string | undefined;
+  readonly isDark: boolean;
+  readonly insideTelegram: boolean;
+}
+
+export type TelegramStart =
+  { ok: true; session: TelegramSession } | { ok: false; problem: 'outsideTelegram' };
+
+/** A Telegram client is present: a mobile or desktop webview (its proxy object) or Telegram Web (a parent frame). */
+function hasTelegramClient(): boolean {
+  const proxy = (window as { TelegramWebviewProxy?: unknown }).TelegramWebviewProxy;
+  return proxy !== undefined || window.parent !== window;
+}
+
+function rawThemeParamsFromHash(): string | undefined {
+  const hash = new URLSearchParams(window.location.hash.slice(1));
+  return hash.get('tgWebAppThemeParams') ?? undefined;
+}
+
+export function startTelegram(): TelegramStart {
+  let launchParams: ReturnType<typeof retrieveLaunchParams>;
+  let initDataRaw: string | undefined;
+  try {
+    launchParams = retrieveLaunchParams();
+    initDataRaw = retrieveRawInitData();
+  } catch {
+    return { ok: false, problem: 'outsideTelegram' };
+  }
+  if (!initDataRaw) return { ok: false, problem: 'outsideTelegram' };
+  const insideTelegram = hasTelegramClient();
+  if (!insideTelegram) installBrowserHost(launchParams.tgWebAppThemeParams, rawThemeParamsFromHash());
+
+  init();
+  themeParams.mount();
+  themeParams.bindCssVars();
+  miniApp.mount();
+  miniApp.bindCssVars();
+  backButton.mount();
+  mainButton.mount();
+  // The viewport asks the client for its size and safe areas; the app shows meanwhile with the CSS env() insets.
+  void viewport
+    .mount()
+    .then(() => viewport.bindCssVars())
+    .catch(() => undefined);
+  miniApp.ready();
+
+  document.documentElement.dataset.theme = themeParams.isDark() ? 'dark' : 'light';
+  return {
+    ok: true,
+    session: {
+      initDataRaw,
+      languageCode: launchParams.tgWebAppData?.user?.language_code,
+      isDark: themeParams.isDark(),
+      insideTelegram,
+    },
+  };
+}
+
+export interface MainButtonSpec {
+  readonly text: string;
+  readonly enabled?: boolean;
+  readonly loading?: boolean;
+  readonly onClick: () => void;
+}
+
+/** Shows the Main button with this text and action; the returned function hides it and drops the action. */
+export function showMainButton(spec: MainButtonSpec): () => void {
+  mainButton.setParams({
+    text: spec.text,
+    isVisible: true,
+    isEnabled: spec.enabled !== false,
+    isLoaderVisible: spec.loading === true,
+  });
+  const off = mainButton.onClick(spec.onClick);
+  return () => {
+    off();
+    mainButton.setParams({ isVisible: false, isLoaderVisible: false });
+  };
+}
+
+export function hideMainButton(): void {
+  mainButton.setParams({ isVisible: false, isLoaderVisible: false });
+}
+
+/** Shows the Back button with this action; the returned function hides it. */
+export function showBackButton(onBack: () => void): () => void {
+  backButton.show();
+  const off = backButton.onClick(onBack);
+  return () => {
+    off();
+    backButton.hide();
+  };
+}
+
+export type Haptic = 'success' | 'error' | 'warning';
+
+export function haptic(kind: Haptic): void {
+  try {
+    hapticFeedback.notificationOccurred(kind);
+  } catch {
+    // A client too old for haptics has none: nothing to do.
+  }
+}
