@@ -51,7 +51,9 @@ export function measureBundle(distDirectory = miniAppDistDirectory): BundleRepor
 const kilobytes = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 
 if (import.meta.main) {
-  const report = measureBundle();
+  // `--dist <directory>` measures another build (the budget's own test gives it one over the budget).
+  const distFlag = process.argv.indexOf('--dist');
+  const report = measureBundle(distFlag === -1 ? undefined : process.argv[distFlag + 1]);
   const within = report.initialJsGzipBytes <= initialJsGzipBytesMax;
   process.stdout.write(
     `[mini-app] initial JS ${kilobytes(report.initialJsGzipBytes)} gzipped (${kilobytes(report.initialJsBytes)} raw, ` +

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { developmentUserId, miniAppUrl } from '../../../scripts/dev/mini-app-url.ts';
-import { artifactsDirectory, ensureBuilt, ensureChromium, launchChromium } from './browser-testing.ts';
+import { artifactsDirectory, ensureBuilt, ensureChromium, launchChromium } from './browser.testing.ts';
 import { FixtureApi } from './testing.ts';
 
 const botToken = '7000000002:browser-test-bot-token';
