@@ -316,19 +316,27 @@ export class FixtureApi {
 
   private me(): Schemas['Me'] {
     return {
-      user: { id: 'usr_1', telegramId: '1', firstName: 'Alice', username: 'alice', languageCode: 'en' },
+      user: {
+        id: 'usr_fixture',
+        telegramUserId: '1',
+        firstName: 'Alice',
+        lastName: null,
+        username: 'alice',
+        languageCode: 'en',
+      },
       limits: {
-        loadMax: { amount: '1000.00', asset: 'USD' },
-        dayRemaining: { amount: '1000.00', asset: 'USD' },
-        monthRemaining: { amount: '1000.00', asset: 'USD' },
-        cardBalanceMax: { amount: '1000.00', asset: 'USD' },
+        perLoad: { amount: '150.00', asset: 'USD' },
+        perDay: { amount: '150.00', asset: 'USD' },
+        perMonth: { amount: '150.00', asset: 'USD' },
+        cardBalanceMax: { amount: '150.00', asset: 'USD' },
       },
       prices: {
         depositFeeFixed: { amount: '0.500000', asset: 'USDT' },
-        depositFeePercent: '1',
+        depositFeeBasisPoints: '100',
         depositMinimum: { amount: '5.000000', asset: 'USDT' },
         cardIssueFee: { amount: '2.000000', asset: 'USDT' },
-        fxSpreadPercent: '1.5',
+        usdtUsdRate: '0.9995',
+        fxSpreadBasisPoints: '150',
       },
     };
   }

@@ -1,4 +1,5 @@
-// The user API v1 (issue 10) as the Mini App expects it, PROVISIONAL and hand-written in the shape openapi-typescript
+// The user API v1 (issue 10) as the Mini App expects it: Money, Problem and Me as main's API defines them, the rest
+// PROVISIONAL (those routes were stubs when this was written), all hand-written in the shape openapi-typescript
 // generates (`paths` and `components`), so that when the API publishes /openapi.json this file is replaced by
 // `npm run generate:api-types -w @cardgate/mini-app` and only src/api/ changes. Amounts are decimal strings with
 // their asset ({ amount: "25.5", asset: "USDT" }); a JSON number never stands for money.
@@ -30,35 +31,39 @@ export interface components {
   schemas: {
     Money: { amount: string; asset: string };
     Problem: {
-      type?: string;
+      type: string;
       title: string;
       status: number;
       code: string;
-      reason?: string;
+      reason: string;
       detail?: string;
+      details?: { [key: string]: string | number | boolean | null };
       requestId?: string;
     };
+    /** As GET /v1/me answers on main (services/api/src/routes/me/me.routes.ts, issue 10's first route). */
     Me: {
       user: {
         id: string;
-        telegramId: string;
+        telegramUserId: string;
         firstName: string;
-        username?: string | null;
-        languageCode?: string | null;
+        lastName: string | null;
+        username: string | null;
+        languageCode: string | null;
       };
       limits: {
-        loadMax: components['schemas']['Money'];
-        dayRemaining: components['schemas']['Money'];
-        monthRemaining: components['schemas']['Money'];
+        perLoad: components['schemas']['Money'];
+        perDay: components['schemas']['Money'];
+        perMonth: components['schemas']['Money'];
         cardBalanceMax: components['schemas']['Money'];
       };
       prices: {
         depositFeeFixed: components['schemas']['Money'];
-        /** Percent as a decimal string, "1" for 1 %. */
-        depositFeePercent: string;
+        /** 1/100 of a percent, as a string: "100" is 1 %. */
+        depositFeeBasisPoints: string;
         depositMinimum: components['schemas']['Money'];
         cardIssueFee: components['schemas']['Money'];
-        fxSpreadPercent: string;
+        usdtUsdRate: string;
+        fxSpreadBasisPoints: string;
       };
     };
     BalanceParts: {

@@ -2,7 +2,7 @@
 // that an amount the money package refuses (a JSON number, an exponent) is never guessed at; and that what a user
 // types becomes the canonical decimal string or a named problem.
 import { describe, expect, it } from 'vitest';
-import { formatAmount, isNonZero, readAmountInput } from './format-money.ts';
+import { formatAmount, formatBasisPointsAsPercent, isNonZero, readAmountInput } from './format-money.ts';
 
 // Intl uses narrow no-break spaces in Russian grouping; compare with plain spaces.
 const plain = (text: string): string => text.replace(/[\u00a0\u202f]/g, ' ');
@@ -57,5 +57,21 @@ describe('readAmountInput', () => {
     expect(readAmountInput('0')).toEqual({ ok: false, problem: 'zero' });
     expect(readAmountInput('-5')).toEqual({ ok: false, problem: 'malformed' });
     expect(readAmountInput('99999999999999')).toEqual({ ok: false, problem: 'tooLarge' });
+  });
+});
+
+describe('formatBasisPointsAsPercent', () => {
+  it('moves the decimal point two places, in each language', () => {
+    expect(formatBasisPointsAsPercent('100', 'en')).toBe('1');
+    expect(formatBasisPointsAsPercent('150', 'en')).toBe('1.5');
+    expect(formatBasisPointsAsPercent('5', 'en')).toBe('0.05');
+    expect(formatBasisPointsAsPercent('0', 'en')).toBe('0');
+    expect(formatBasisPointsAsPercent('150', 'ru')).toBe('1,5');
+  });
+
+  it('shows a dash for anything but a plain integer string', () => {
+    expect(formatBasisPointsAsPercent('1.5', 'en')).toBe('—');
+    expect(formatBasisPointsAsPercent('-5', 'en')).toBe('—');
+    expect(formatBasisPointsAsPercent(150 as unknown as string, 'en')).toBe('—');
   });
 });

@@ -78,3 +78,19 @@ export function isNonZero(value: MoneyText): boolean {
     return false;
   }
 }
+
+/**
+ * Basis points ("150") as a percent for people ("1.5", "1,5" in Russian), by moving the decimal point in the text:
+ * a fee rate is shown, never computed with. Anything but a plain non-negative integer string is shown as a dash.
+ */
+export function formatBasisPointsAsPercent(basisPoints: string, language: Language): string {
+  if (typeof basisPoints !== 'string' || !/^(0|[1-9][0-9]{0,8})$/.test(basisPoints)) return '—';
+  const digits = basisPoints.padStart(3, '0');
+  const whole = digits.slice(0, -2);
+  const fraction = digits.slice(-2).replace(/0+$/, '');
+  const decimal = fraction === '' ? whole : `${whole}.${fraction}`;
+  // The string overload formats the decimal exactly (see formatAmount).
+  return new Intl.NumberFormat(locales[language], { maximumFractionDigits: 2 }).format(
+    decimal as unknown as bigint,
+  );
+}

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import type { DepositAddress, Me } from '../api/index.ts';
 import { useApp } from '../app-context.ts';
 import { useTranslate } from '../i18n/i18n.ts';
-import { formatAmount } from '../money/format-money.ts';
+import { formatAmount, formatBasisPointsAsPercent } from '../money/format-money.ts';
 import { haptic } from '../telegram/telegram.ts';
 import { useMainButton } from '../use-telegram-buttons.ts';
 import { useResource } from '../use-resource.ts';
@@ -85,7 +85,7 @@ export function DepositScreen() {
         <p class="hint">
           {t('deposit.fee', {
             fixed: formatAmount(me.prices.depositFeeFixed, language),
-            percent: me.prices.depositFeePercent,
+            percent: formatBasisPointsAsPercent(me.prices.depositFeeBasisPoints, language),
           })}
         </p>
       </Section>
