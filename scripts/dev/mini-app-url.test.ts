@@ -1,9 +1,10 @@
 // Proves the development Mini App link carries what Telegram would put in the hash: an initData that validates with
 // the bot token it was signed with (and not with another), the user's language, version, platform and the chosen
 // theme; and that a user name always maps to the same Telegram user id.
-import { validate } from '@tma.js/init-data-node';
+import { validate } from '@telegram-apps/init-data-node';
 import { describe, expect, it } from 'vitest';
-import { developmentBotToken, developmentUserId, miniAppUrl, telegramThemes } from './mini-app-url.ts';
+import { developmentBotToken } from './development-keys.ts';
+import { developmentUserId, miniAppUrl, telegramThemes } from './mini-app-url.ts';
 
 describe('development Mini App link', () => {
   it('carries a correctly signed initData and the launch parameters in the hash', () => {

@@ -1,13 +1,11 @@
 // A Mini App link for a development user: Telegram's launch parameters in the URL hash, with an initData signed the
-// way Telegram signs it (HMAC-SHA256 keyed by the bot token, by @tma.js/init-data-node's sign), so a developer opens
+// way Telegram signs it (HMAC-SHA256 keyed by the bot token, by @telegram-apps/init-data-node's sign), so a developer opens
 // the app in any browser and the API accepts the session as if Telegram had launched it. Development tooling only:
-// the token is the development bot's, never a real one.
+// the token is the development bot's (development-keys.ts, what `npm run dev` gives the API), never a real one.
 //   node scripts/dev/mini-app-url.ts [--app http://127.0.0.1:8787/app/] [--user alice] [--dark] [--language ru]
 import { parseArgs } from 'node:util';
-import { sign } from '@tma.js/init-data-node';
-
-/** The bot token `npm run dev` gives the API when no real one is configured; it signs development sessions only. */
-export const developmentBotToken = '7000000001:cardgate-development-bot-token-not-secret';
+import { sign } from '@telegram-apps/init-data-node';
+import { developmentBotToken } from './development-keys.ts';
 
 /** Telegram Desktop's default palettes, as a client sends them in tgWebAppThemeParams. */
 export const telegramThemes = {

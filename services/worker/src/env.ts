@@ -8,34 +8,11 @@ import {
   envPostgresUrl,
   envRedisUrl,
   envUrl,
+  pricingEnvironment,
 } from '@cardgate/config';
-import { parseMoney, parseRate, USDT, type Money } from '@cardgate/money';
 import { z } from 'zod';
+import type { Money } from '@cardgate/money';
 import type { MoneySettings } from './activities/index.ts';
-
-const usdtAmount = z.string().transform((value, context): Money => {
-  try {
-    return parseMoney(value, USDT, { allowZero: true });
-  } catch (error) {
-    context.addIssue({
-      code: 'custom',
-      message: error instanceof Error ? error.message : 'invalid USDT amount',
-    });
-    return z.NEVER;
-  }
-});
-const basisPoints = z
-  .string()
-  .regex(/^(0|[1-9][0-9]{0,3}|10000)$/, 'must be whole basis points 0..10000')
-  .transform((value) => BigInt(value));
-const rate = z.string().refine((value) => {
-  try {
-    parseRate(value);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be a positive decimal rate');
 
 export const workerEnvironment = {
   DATABASE_URL: envPostgresUrl,
@@ -49,12 +26,7 @@ export const workerEnvironment = {
   CARD_PROVIDER_URL: envUrl,
   CARD_PROVIDER_API_KEY: z.string().min(1),
   CARD_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
-  DEPOSIT_FEE_FIXED_USDT: usdtAmount,
-  DEPOSIT_FEE_BPS: basisPoints,
-  DEPOSIT_REVIEW_BELOW_USDT: usdtAmount,
-  CARD_ISSUE_FEE_USDT: usdtAmount,
-  USDT_USD_RATE: rate,
-  FX_SPREAD_BPS: basisPoints,
+  ...pricingEnvironment,
 };
 
 export function moneySettingsFrom(environment: {
