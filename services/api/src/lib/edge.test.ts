@@ -81,7 +81,7 @@ describe('the API describes itself', () => {
     const document = await bodyOf(response);
     expect(document.openapi).toBe('3.1.0');
     const validator = new Validator();
-    const result = await validator.validate(document as object);
+    const result = await validator.validate(document as Record<string, unknown>);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     const documented = new Set<string>();
