@@ -1,7 +1,7 @@
 // A Mini App link for a development user: Telegram's launch parameters in the URL hash, with an initData signed the
-// way Telegram signs it (HMAC-SHA256 keyed by the bot token, by @telegram-apps/init-data-node's sign), so a developer opens
-// the app in any browser and the API accepts the session as if Telegram had launched it. Development tooling only:
-// the token is the development bot's (development-keys.ts, what `npm run dev` gives the API), never a real one.
+// way Telegram signs it (HMAC-SHA256 keyed by the bot token, by @telegram-apps/init-data-node's sign), so a
+// developer opens the app in any browser and the API accepts the session as if Telegram had launched it. Development
+// tooling only: the token is the development bot's (development-keys.ts, what `npm run dev` gives the API).
 //   node scripts/dev/mini-app-url.ts [--app http://127.0.0.1:8787/app/] [--user alice] [--dark] [--language ru]
 import { parseArgs } from 'node:util';
 import { sign } from '@telegram-apps/init-data-node';

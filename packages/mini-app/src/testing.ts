@@ -1,7 +1,8 @@
-// TEST ONLY. A stand-in for the user API of issue 10 while it is being written: one local HTTP server that serves the
-// built Mini App at /app/ (as the API will) and answers the /v1 routes the Mini App calls from in-memory fixtures,
-// with the real session check (Telegram's initData signature, by @telegram-apps/init-data-node) and server-sent events. The
-// browser tests drive the app against it; once the API lands, they start the real API instead and this file goes.
+// TEST ONLY. A stand-in for the user API of issue 10 while it is being written: one local HTTP server that serves
+// the built Mini App at /app/ (as the API will) and answers the /v1 routes the Mini App calls from in-memory
+// fixtures, with the real session check (Telegram's initData signature, by @telegram-apps/init-data-node) and
+// server-sent events. The browser tests drive the app against it; once the API lands, they start the real API
+// instead and this file goes.
 import { randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
