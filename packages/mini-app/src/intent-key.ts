@@ -5,7 +5,14 @@ import { useRef } from 'preact/hooks';
 import type { ApiProblem } from './api/index.ts';
 
 export function newIntentKey(): string {
-  return crypto.randomUUID();
+  // randomUUID exists only in secure contexts (https, localhost); a developer's phone on http://<LAN address> has
+  // getRandomValues alone, so a version 4 UUID is made from it there.
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** True when the outcome of a write is unknown, so a retry must reuse its key. */

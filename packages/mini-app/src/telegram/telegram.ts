@@ -64,7 +64,13 @@ export function startTelegram(): TelegramStart {
     .catch(() => undefined);
   miniApp.ready();
 
-  document.documentElement.dataset.theme = themeParams.isDark() ? 'dark' : 'light';
+  const showTheme = (isDark: boolean): void => {
+    document.documentElement.dataset.theme = isDark ? 'dark' : 'light';
+  };
+  showTheme(themeParams.isDark());
+  // The user may switch Telegram between light and dark while the app is open: the bound CSS variables follow by
+  // themselves, the light/dark marker (color-scheme of form controls) follows here.
+  themeParams.isDark.sub(showTheme);
   return {
     ok: true,
     session: {
