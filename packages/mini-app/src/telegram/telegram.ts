@@ -89,18 +89,22 @@ export interface MainButtonSpec {
   readonly onClick: () => void;
 }
 
-/** Shows the Main button with this text and action; the returned function hides it and drops the action. */
-export function showMainButton(spec: MainButtonSpec): () => void {
+/** Shows the Main button, or changes what it shows, without touching its click listener. */
+export function setMainButton(spec: Omit<MainButtonSpec, 'onClick'>): void {
   mainButton.setParams({
     text: spec.text,
     isVisible: true,
     isEnabled: spec.enabled !== false,
     isLoaderVisible: spec.loading === true,
   });
-  const off = mainButton.onClick(spec.onClick);
+}
+
+/** Listens to Main button clicks; the returned function stops listening and hides the button. */
+export function listenMainButton(onClick: () => void): () => void {
+  const off = mainButton.onClick(onClick);
   return () => {
     off();
-    mainButton.setParams({ isVisible: false, isLoaderVisible: false });
+    hideMainButton();
   };
 }
 
