@@ -26,10 +26,14 @@ export interface TelegramSession {
 export type TelegramStart =
   { ok: true; session: TelegramSession } | { ok: false; problem: 'outsideTelegram' };
 
-/** A Telegram client is present: a mobile or desktop webview (its proxy object) or Telegram Web (a parent frame). */
+/**
+ * A Telegram client is present, by the three ways the SDK's bridge posts to one: a webview proxy object (mobile and
+ * desktop apps), `window.external.notify` (Windows Phone), or a parent frame (Telegram Web).
+ */
 function hasTelegramClient(): boolean {
   const proxy = (window as { TelegramWebviewProxy?: unknown }).TelegramWebviewProxy;
-  return proxy !== undefined || window.parent !== window;
+  const external = (window as { external?: { notify?: unknown } }).external;
+  return proxy !== undefined || typeof external?.notify === 'function' || window.parent !== window;
 }
 
 function rawThemeParamsFromHash(): string | undefined {
