@@ -1,15 +1,16 @@
-// The Mini App's entry: start the Telegram SDK, pick the language from the Telegram user, and show the app — or,
-// opened without Telegram's launch parameters, say how to open it.
+// The Mini App's entry: read who the user is from Telegram's launch parameters, start the first read of the home
+// screen at once, start the Telegram SDK, and show the app — or, opened without launch parameters, say how to open it.
 import { render } from 'preact';
 import { createApiClient } from './api/index.ts';
 import { App } from './app.tsx';
 import { LanguageContext, languageOf } from './i18n/i18n.ts';
-import { startTelegram } from './telegram/telegram.ts';
+import { prefetchHome } from './screens/home-data.ts';
+import { readTelegramLaunch, startTelegram } from './telegram/telegram.ts';
 import { ProblemView } from './ui/ui.tsx';
 
 const root = document.getElementById('app')!;
-const started = startTelegram();
-if (!started.ok) {
+const read = readTelegramLaunch();
+if (!read.ok) {
   const language = languageOf(navigator.language);
   document.documentElement.lang = language;
   render(
@@ -21,11 +22,13 @@ if (!started.ok) {
     root,
   );
 } else {
-  const { session } = started;
-  const language = languageOf(session.languageCode);
+  const { launch } = read;
+  const language = languageOf(launch.languageCode);
   document.documentElement.lang = language;
   // The API serves the Mini App, so the API is this page's origin.
   const baseUrl = window.location.origin;
-  const api = createApiClient({ baseUrl, initDataRaw: session.initDataRaw, languageCode: language });
-  render(<App api={api} language={language} baseUrl={baseUrl} initDataRaw={session.initDataRaw} />, root);
+  const api = createApiClient({ baseUrl, initDataRaw: launch.initDataRaw, languageCode: language });
+  prefetchHome(api);
+  startTelegram(launch);
+  render(<App api={api} language={language} baseUrl={baseUrl} initDataRaw={launch.initDataRaw} />, root);
 }

@@ -1,6 +1,7 @@
 // Home: the USDT balance and each card's balance, re-read on every live event (no reload), the deposits still on
 // their way with their confirmations, and the way to the other screens. The Main button opens the deposit screen.
-import type { Balances, Card, Deposit } from '../api/index.ts';
+import type { Deposit } from '../api/index.ts';
+import { loadHome, takePrefetchedHome, type HomeData } from './home-data.ts';
 import { useApp } from '../app-context.ts';
 import { useTranslate } from '../i18n/i18n.ts';
 import { formatAmount, isNonZero } from '../money/format-money.ts';
@@ -8,21 +9,10 @@ import { useMainButton } from '../use-telegram-buttons.ts';
 import { useResource } from '../use-resource.ts';
 import { Amount, Loading, ProblemView, Section } from '../ui/ui.tsx';
 
-interface HomeData {
-  readonly balances: Balances;
-  readonly cards: Card[];
-  readonly deposits: Deposit[];
-}
-
-const inProgress = new Set<Deposit['state']>(['seen', 'confirming', 'final', 'held']);
-
 export function HomeScreen() {
   const { api, language, navigate, liveVersion } = useApp();
   const t = useTranslate();
-  const home = useResource<HomeData>(async () => {
-    const [balances, cards, deposits] = await Promise.all([api.balances(), api.cards(), api.deposits()]);
-    return { balances, cards, deposits: deposits.items.filter((deposit) => inProgress.has(deposit.state)) };
-  }, [liveVersion]);
+  const home = useResource<HomeData>(() => takePrefetchedHome() ?? loadHome(api), [liveVersion]);
   useMainButton({ text: t('home.deposit'), onClick: () => navigate({ name: 'deposit' }) });
 
   if (home.data === undefined) {

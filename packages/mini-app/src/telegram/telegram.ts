@@ -13,18 +13,19 @@ import {
   retrieveRawInitData,
   themeParams,
   viewport,
+  type ThemeParamsType,
 } from '@tma.js/sdk';
 import { installBrowserHost } from './browser-host.ts';
 
-export interface TelegramSession {
+export interface TelegramLaunch {
   readonly initDataRaw: string;
   readonly languageCode: string | undefined;
-  readonly isDark: boolean;
+  readonly themeParams: ThemeParamsType;
   readonly insideTelegram: boolean;
 }
 
-export type TelegramStart =
-  { ok: true; session: TelegramSession } | { ok: false; problem: 'outsideTelegram' };
+export type TelegramLaunchResult =
+  { ok: true; launch: TelegramLaunch } | { ok: false; problem: 'outsideTelegram' };
 
 /**
  * A Telegram client is present, by the three ways the SDK's bridge posts to one: a webview proxy object (mobile and
@@ -41,19 +42,29 @@ function rawThemeParamsFromHash(): string | undefined {
   return hash.get('tgWebAppThemeParams') ?? undefined;
 }
 
-export function startTelegram(): TelegramStart {
-  let launchParams: ReturnType<typeof retrieveLaunchParams>;
-  let initDataRaw: string | undefined;
+/** Who the user is, from Telegram's launch parameters (the URL hash, or where the SDK kept them on a reload). */
+export function readTelegramLaunch(): TelegramLaunchResult {
   try {
-    launchParams = retrieveLaunchParams();
-    initDataRaw = retrieveRawInitData();
+    const launchParams = retrieveLaunchParams();
+    const initDataRaw = retrieveRawInitData();
+    if (!initDataRaw) return { ok: false, problem: 'outsideTelegram' };
+    return {
+      ok: true,
+      launch: {
+        initDataRaw,
+        languageCode: launchParams.tgWebAppData?.user?.language_code,
+        themeParams: launchParams.tgWebAppThemeParams,
+        insideTelegram: hasTelegramClient(),
+      },
+    };
   } catch {
     return { ok: false, problem: 'outsideTelegram' };
   }
-  if (!initDataRaw) return { ok: false, problem: 'outsideTelegram' };
-  const insideTelegram = hasTelegramClient();
-  if (!insideTelegram) installBrowserHost(launchParams.tgWebAppThemeParams, rawThemeParamsFromHash());
+}
 
+/** Starts the SDK: theme and safe areas as CSS variables, the buttons, and tells Telegram the app is ready. */
+export function startTelegram(launch: TelegramLaunch): void {
+  if (!launch.insideTelegram) installBrowserHost(launch.themeParams, rawThemeParamsFromHash());
   init();
   themeParams.mount();
   themeParams.bindCssVars();
@@ -75,15 +86,6 @@ export function startTelegram(): TelegramStart {
   // The user may switch Telegram between light and dark while the app is open: the bound CSS variables follow by
   // themselves, the light/dark marker (color-scheme of form controls) follows here.
   themeParams.isDark.sub(showTheme);
-  return {
-    ok: true,
-    session: {
-      initDataRaw,
-      languageCode: launchParams.tgWebAppData?.user?.language_code,
-      isDark: themeParams.isDark(),
-      insideTelegram,
-    },
-  };
 }
 
 export interface MainButtonSpec {
