@@ -81,8 +81,8 @@ describe('the Mini App in chromium', () => {
       const firstScreenMs = Date.now() - startedMs;
       writeFileSync(join(artifactsDirectory, 'first-screen.json'), `${JSON.stringify({ firstScreenMs })}\n`);
       expect(await page.getByTestId('deposit-line').textContent()).toContain('Confirming: 3 of 19');
-      expect(await mainButton(page).textContent()).toBe('Deposit USDT');
-      expect(await backButton(page).isHidden()).toBe(true);
+      await expect.poll(() => mainButton(page).textContent()).toBe('Deposit USDT');
+      await expect.poll(() => backButton(page).isHidden()).toBe(true);
       await shot(page, '01-home-deposit-confirming');
 
       // Credited while the page is open: the balance changes over the event stream, with no reload.
@@ -104,7 +104,7 @@ describe('the Mini App in chromium', () => {
       expect(
         await page.getByTestId('deposit-qr').evaluate((image: HTMLImageElement) => image.naturalWidth),
       ).toBeGreaterThan(0);
-      expect(await backButton(page).isVisible()).toBe(true);
+      await expect.poll(() => backButton(page).isVisible()).toBe(true);
       await shot(page, '03-deposit');
       await mainButton(page).click();
       await expect.poll(() => mainButton(page).textContent()).toBe('Address copied');
@@ -114,14 +114,14 @@ describe('the Mini App in chromium', () => {
       expect(await hapticsSent(page)).toContain('success');
       await backButton(page).click();
       await page.getByTestId('wallet-balance').waitFor();
-      expect(await backButton(page).isHidden()).toBe(true);
+      await expect.poll(() => backButton(page).isHidden()).toBe(true);
 
       // Issue a card: the fee is on screen before the Main button confirms it.
       await page.getByRole('button', { name: 'Get a card' }).click();
       expect(await page.getByTestId('issue-fee').textContent()).toBe(
         'Issuing fee: 2.00 USDT, taken from your USDT balance.',
       );
-      expect(await mainButton(page).textContent()).toBe('Get a card for 2.00 USDT');
+      await expect.poll(() => mainButton(page).textContent()).toBe('Get a card for 2.00 USDT');
       await shot(page, '04-card-issue');
       await mainButton(page).click();
       await page.getByTestId('card-balance').waitFor();
@@ -139,7 +139,7 @@ describe('the Mini App in chromium', () => {
       await expect.poll(() => fixture.cards[0]!.autoLoad).toBe(true);
       await page.getByTestId('freeze-toggle').click();
       await expect.poll(() => page.getByTestId('card-state').textContent()).toBe('Frozen');
-      expect(await mainButton(page).isDisabled()).toBe(true);
+      await expect.poll(() => mainButton(page).isDisabled()).toBe(true);
       await shot(page, '05-card-frozen');
       await page.getByTestId('freeze-toggle').click();
       await expect.poll(() => page.getByTestId('card-state').textContent()).toBe('Active');
@@ -147,7 +147,7 @@ describe('the Mini App in chromium', () => {
       // Load through a quote confirmed on the Main button.
       await mainButton(page).click();
       await page.getByTestId('load-amount').fill('10');
-      expect(await mainButton(page).textContent()).toBe('Get a quote');
+      await expect.poll(() => mainButton(page).textContent()).toBe('Get a quote');
       await mainButton(page).click();
       await page.getByTestId('quote').waitFor();
       const quote = await page.getByTestId('quote').textContent();
@@ -156,7 +156,7 @@ describe('the Mini App in chromium', () => {
       expect(await page.getByTestId('quote-received').textContent()).toBe('9.84 USD');
       expect(await page.getByTestId('quote-validity').textContent()).toMatch(/^Valid for \d+ s$/);
       await shot(page, '06-load-quote');
-      expect(await mainButton(page).textContent()).toBe('Load 9.84 USD');
+      await expect.poll(() => mainButton(page).textContent()).toBe('Load 9.84 USD');
       await mainButton(page).click();
       await page.getByTestId('load-success').waitFor();
       expect(await page.getByTestId('load-success').textContent()).toContain(
@@ -173,20 +173,24 @@ describe('the Mini App in chromium', () => {
       fixture.spend(cardId, 'COFFEE SHOP', '1.25');
       await expect.poll(() => page.getByTestId('card-transaction').count()).toBe(1);
       expect(await page.getByTestId('card-transaction').textContent()).toContain('COFFEE SHOP');
-      expect(await page.getByTestId('card-balance').textContent()).toBe('8.59 USD');
+      await expect.poll(() => page.getByTestId('card-balance').textContent()).toBe('8.59 USD');
       await shot(page, '08-card');
       await backButton(page).click();
 
       // History pages as the user scrolls: 45 lines in pages of 20.
       await page.getByRole('button', { name: 'History' }).click();
       await expect.poll(() => page.getByTestId('statement-line').count()).toBeGreaterThanOrEqual(20);
-      for (
-        let scroll = 0;
-        scroll < 5 && (await page.getByTestId('statement-end').count()) === 0;
-        scroll += 1
-      ) {
+      // Each scroll to the end must bring more lines or the end of the statement.
+      const scrollsMax = 10;
+      const ended = async () => (await page.getByTestId('statement-end').count()) > 0;
+      for (let scroll = 0; scroll < scrollsMax && !(await ended()); scroll += 1) {
+        const shown = await page.getByTestId('statement-line').count();
         await page.locator('.sentinel').scrollIntoViewIfNeeded();
-        await page.waitForTimeout(200);
+        await expect
+          .poll(async () => (await page.getByTestId('statement-line').count()) > shown || (await ended()), {
+            timeout: stepTimeoutMs,
+          })
+          .toBe(true);
       }
       await page.getByTestId('statement-end').waitFor();
       expect(await page.getByTestId('statement-line').count()).toBe(45);
@@ -208,7 +212,7 @@ describe('the Mini App in chromium', () => {
         'rgb(24, 24, 24)',
       );
       expect(await page.getByTestId('wallet').textContent()).toContain('Баланс USDT');
-      expect(await mainButton(page).textContent()).toBe('Пополнить USDT');
+      await expect.poll(() => mainButton(page).textContent()).toBe('Пополнить USDT');
       await shot(page, '10-home-dark-ru');
       await mainButton(page).click();
       await page.getByTestId('network-only').waitFor();
@@ -231,7 +235,7 @@ describe('the Mini App in chromium', () => {
       const text = await page.getByTestId('problem-session').textContent();
       expect(text).toContain('Your session has expired');
       expect(text).not.toMatch(/401/);
-      expect(await mainButton(page).isHidden()).toBe(true);
+      await expect.poll(() => mainButton(page).isHidden()).toBe(true);
       expect(await hapticsSent(page)).toContain('error');
       await shot(page, `12-session-error-${name}`);
       await context.close();
