@@ -59,6 +59,9 @@ async function open(options: OpenOptions = {}): Promise<{ page: Page; context: B
   return { page, context };
 }
 
+/** Waits for what the page shows to match, as long as one step may take on a busy machine (vitest's default: 1 s). */
+const eventually = <Value>(read: () => Value | Promise<Value>) =>
+  expect.poll(read, { timeout: stepTimeoutMs, interval: 50 });
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(artifactsDirectory, `${name}.png`), fullPage: true });
 const mainButton = (page: Page) => page.locator('#tg-main-button');
@@ -77,18 +80,18 @@ describe('the Mini App in chromium', () => {
       const deposit = fixture.seeDeposit('25.5', 3);
       const startedMs = Date.now();
       const { page, context } = await open();
-      await expect.poll(() => page.getByTestId('wallet-balance').textContent()).toBe('0.00 USDT');
+      await eventually(() => page.getByTestId('wallet-balance').textContent()).toBe('0.00 USDT');
       const firstScreenMs = Date.now() - startedMs;
       writeFileSync(join(artifactsDirectory, 'first-screen.json'), `${JSON.stringify({ firstScreenMs })}\n`);
       expect(await page.getByTestId('deposit-line').textContent()).toContain('Confirming: 3 of 19');
-      await expect.poll(() => mainButton(page).textContent()).toBe('Deposit USDT');
-      await expect.poll(() => backButton(page).isHidden()).toBe(true);
+      await eventually(() => mainButton(page).textContent()).toBe('Deposit USDT');
+      await eventually(() => backButton(page).isHidden()).toBe(true);
       await shot(page, '01-home-deposit-confirming');
 
       // Credited while the page is open: the balance changes over the event stream, with no reload.
       await page.evaluate(() => Object.assign(window, { notReloaded: true }));
       fixture.creditDeposit(deposit.id, '24.745');
-      await expect.poll(() => page.getByTestId('wallet-balance').textContent()).toBe('24.745 USDT');
+      await eventually(() => page.getByTestId('wallet-balance').textContent()).toBe('24.745 USDT');
       expect(await page.evaluate(() => 'notReloaded' in window)).toBe(true);
       expect(await page.getByTestId('deposit-line').count()).toBe(0);
       await shot(page, '02-home-credited');
@@ -104,24 +107,24 @@ describe('the Mini App in chromium', () => {
       expect(
         await page.getByTestId('deposit-qr').evaluate((image: HTMLImageElement) => image.naturalWidth),
       ).toBeGreaterThan(0);
-      await expect.poll(() => backButton(page).isVisible()).toBe(true);
+      await eventually(() => backButton(page).isVisible()).toBe(true);
       await shot(page, '03-deposit');
       await mainButton(page).click();
-      await expect.poll(() => mainButton(page).textContent()).toBe('Address copied');
+      await eventually(() => mainButton(page).textContent()).toBe('Address copied');
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
         'TJRabPrwbZy45sbavfcjinPJC18kjpRTv8',
       );
       expect(await hapticsSent(page)).toContain('success');
       await backButton(page).click();
       await page.getByTestId('wallet-balance').waitFor();
-      await expect.poll(() => backButton(page).isHidden()).toBe(true);
+      await eventually(() => backButton(page).isHidden()).toBe(true);
 
       // Issue a card: the fee is on screen before the Main button confirms it.
       await page.getByRole('button', { name: 'Get a card' }).click();
       expect(await page.getByTestId('issue-fee').textContent()).toBe(
         'Issuing fee: 2.00 USDT, taken from your USDT balance.',
       );
-      await expect.poll(() => mainButton(page).textContent()).toBe('Get a card for 2.00 USDT');
+      await eventually(() => mainButton(page).textContent()).toBe('Get a card for 2.00 USDT');
       await shot(page, '04-card-issue');
       await mainButton(page).click();
       await page.getByTestId('card-balance').waitFor();
@@ -136,18 +139,18 @@ describe('the Mini App in chromium', () => {
 
       // Auto-load on, freeze (the Main button's load is disabled meanwhile), unfreeze.
       await page.getByTestId('auto-load').click();
-      await expect.poll(() => fixture.cards[0]!.autoLoad).toBe(true);
+      await eventually(() => fixture.cards[0]!.autoLoad).toBe(true);
       await page.getByTestId('freeze-toggle').click();
-      await expect.poll(() => page.getByTestId('card-state').textContent()).toBe('Frozen');
-      await expect.poll(() => mainButton(page).isDisabled()).toBe(true);
+      await eventually(() => page.getByTestId('card-state').textContent()).toBe('Frozen');
+      await eventually(() => mainButton(page).isDisabled()).toBe(true);
       await shot(page, '05-card-frozen');
       await page.getByTestId('freeze-toggle').click();
-      await expect.poll(() => page.getByTestId('card-state').textContent()).toBe('Active');
+      await eventually(() => page.getByTestId('card-state').textContent()).toBe('Active');
 
       // Load through a quote confirmed on the Main button.
       await mainButton(page).click();
       await page.getByTestId('load-amount').fill('10');
-      await expect.poll(() => mainButton(page).textContent()).toBe('Get a quote');
+      await eventually(() => mainButton(page).textContent()).toBe('Get a quote');
       await mainButton(page).click();
       await page.getByTestId('quote').waitFor();
       const quote = await page.getByTestId('quote').textContent();
@@ -156,7 +159,7 @@ describe('the Mini App in chromium', () => {
       expect(await page.getByTestId('quote-received').textContent()).toBe('9.84 USD');
       expect(await page.getByTestId('quote-validity').textContent()).toMatch(/^Valid for \d+ s$/);
       await shot(page, '06-load-quote');
-      await expect.poll(() => mainButton(page).textContent()).toBe('Load 9.84 USD');
+      await eventually(() => mainButton(page).textContent()).toBe('Load 9.84 USD');
       await mainButton(page).click();
       await page.getByTestId('load-success').waitFor();
       expect(await page.getByTestId('load-success').textContent()).toContain(
@@ -164,33 +167,31 @@ describe('the Mini App in chromium', () => {
       );
       await shot(page, '07-load-result');
       await mainButton(page).click();
-      await expect.poll(() => page.getByTestId(`card-balance-${cardId}`).textContent()).toBe('9.84 USD');
+      await eventually(() => page.getByTestId(`card-balance-${cardId}`).textContent()).toBe('9.84 USD');
       expect(await page.getByTestId('wallet-balance').textContent()).toBe('12.745 USDT');
 
       // A purchase shows in the card's transactions while the card screen is open.
       await page.getByTestId('card-line').click();
       await page.getByTestId('card-transactions').waitFor();
       fixture.spend(cardId, 'COFFEE SHOP', '1.25');
-      await expect.poll(() => page.getByTestId('card-transaction').count()).toBe(1);
+      await eventually(() => page.getByTestId('card-transaction').count()).toBe(1);
       expect(await page.getByTestId('card-transaction').textContent()).toContain('COFFEE SHOP');
-      await expect.poll(() => page.getByTestId('card-balance').textContent()).toBe('8.59 USD');
+      await eventually(() => page.getByTestId('card-balance').textContent()).toBe('8.59 USD');
       await shot(page, '08-card');
       await backButton(page).click();
 
       // History pages as the user scrolls: 45 lines in pages of 20.
       await page.getByRole('button', { name: 'History' }).click();
-      await expect.poll(() => page.getByTestId('statement-line').count()).toBeGreaterThanOrEqual(20);
+      await eventually(() => page.getByTestId('statement-line').count()).toBeGreaterThanOrEqual(20);
       // Each scroll to the end must bring more lines or the end of the statement.
       const scrollsMax = 10;
       const ended = async () => (await page.getByTestId('statement-end').count()) > 0;
       for (let scroll = 0; scroll < scrollsMax && !(await ended()); scroll += 1) {
         const shown = await page.getByTestId('statement-line').count();
         await page.locator('.sentinel').scrollIntoViewIfNeeded();
-        await expect
-          .poll(async () => (await page.getByTestId('statement-line').count()) > shown || (await ended()), {
-            timeout: stepTimeoutMs,
-          })
-          .toBe(true);
+        await eventually(
+          async () => (await page.getByTestId('statement-line').count()) > shown || (await ended()),
+        ).toBe(true);
       }
       await page.getByTestId('statement-end').waitFor();
       expect(await page.getByTestId('statement-line').count()).toBe(45);
@@ -212,7 +213,7 @@ describe('the Mini App in chromium', () => {
         'rgb(24, 24, 24)',
       );
       expect(await page.getByTestId('wallet').textContent()).toContain('Баланс USDT');
-      await expect.poll(() => mainButton(page).textContent()).toBe('Пополнить USDT');
+      await eventually(() => mainButton(page).textContent()).toBe('Пополнить USDT');
       await shot(page, '10-home-dark-ru');
       await mainButton(page).click();
       await page.getByTestId('network-only').waitFor();
@@ -235,7 +236,7 @@ describe('the Mini App in chromium', () => {
       const text = await page.getByTestId('problem-session').textContent();
       expect(text).toContain('Your session has expired');
       expect(text).not.toMatch(/401/);
-      await expect.poll(() => mainButton(page).isHidden()).toBe(true);
+      await eventually(() => mainButton(page).isHidden()).toBe(true);
       expect(await hapticsSent(page)).toContain('error');
       await shot(page, `12-session-error-${name}`);
       await context.close();
