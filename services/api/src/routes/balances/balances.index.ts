@@ -1,7 +1,11 @@
-// Routes of /v1 (balances): to be written (issue 10). Mounted by app.ts.
+// GET /v1/balances: the signed-in user's wallet and cards, in one database round trip (packages/user-balances).
+import { createUserBalances } from '@cardgate/user-balances';
 import { createRouter } from '../../lib/router.ts';
 import type { V1Context } from '../../lib/dependencies.ts';
+import { balancesHandlers } from './balances.handlers.ts';
+import { getBalances } from './balances.routes.ts';
 
-export function createBalancesRoutes(_context: V1Context) {
-  return createRouter();
+export function createBalancesRoutes(context: V1Context) {
+  const handlers = balancesHandlers(createUserBalances(context.pool));
+  return createRouter().openapi(getBalances, handlers.getBalances);
 }
