@@ -86,12 +86,19 @@ export class FixtureApi {
     };
     for (let index = 0; index < this.options.statementLines; index += 1) {
       const minute = String(index % 60).padStart(2, '0');
+      const deposit = index % 3 === 0;
       this.statement.push({
-        id: `stm_${index}`,
-        at: `2026-11-${String(28 - Math.floor(index / 60)).padStart(2, '0')}T10:${minute}:00Z`,
-        kind: index % 3 === 0 ? 'deposit' : 'card_spend',
-        description: index % 3 === 0 ? `Deposit ${index}` : `Card payment ${index}`,
-        amount: index % 3 === 0 ? { amount: '10.000000', asset: 'USDT' } : { amount: '-3.50', asset: 'USD' },
+        id: `trf_${index}`,
+        kind: deposit ? 'deposit' : 'card_payment',
+        status: 'posted',
+        amount: deposit ? { amount: '10.000000', asset: 'USDT' } : { amount: '-3.50', asset: 'USD' },
+        account: deposit ? { type: 'wallet', cardId: null } : { type: 'card', cardId: 'crd_1' },
+        reference: deposit
+          ? { type: 'deposit', id: `tx${index}:0` }
+          : { type: 'card_transaction', id: `ctx_${index}` },
+        time: `2026-11-28T10:${minute}:00Z`,
+        postedAt: null,
+        description: deposit ? `Deposit ${index}` : `Card payment ${index}`,
       });
     }
     this.server = createServer((request, response) => {
@@ -118,13 +125,21 @@ export class FixtureApi {
 
   /** A deposit seen on the chain, confirming: shown as on its way, with its confirmations. */
   seeDeposit(amount: string, done: number, needed = 19): Schemas['Deposit'] {
+    const txId = randomUUID().replaceAll('-', '');
     const deposit: Schemas['Deposit'] = {
-      id: `dep_${this.deposits.length + 1}`,
-      txid: randomUUID().replaceAll('-', ''),
+      id: `${txId}:0`,
+      txId,
+      logIndex: 0,
       state: 'confirming',
-      amount: json(usdt(amount)),
       confirmations: { done, needed },
+      amount: json(usdt(amount)),
+      fee: null,
+      net: null,
+      from: 'TXYZopYRdj2D9XRtbG411XZZ3kM5VkAeBf',
+      blockNumber: '1000',
       seenAt: new Date().toISOString(),
+      finalAt: null,
+      creditedAt: null,
     };
     this.deposits = [deposit, ...this.deposits];
     this.publish('deposit.confirmations', { depositId: deposit.id, done, needed });
@@ -136,10 +151,12 @@ export class FixtureApi {
     const deposit = this.deposits.find((entry) => entry.id === depositId);
     if (!deposit) throw new Error(`no deposit ${depositId}`);
     deposit.state = 'credited';
-    deposit.credited = json(usdt(credited));
-    deposit.confirmations = { ...deposit.confirmations, done: deposit.confirmations.needed };
+    deposit.net = json(usdt(credited));
+    deposit.fee = json(subtract(usdt(deposit.amount.amount), usdt(credited)));
+    deposit.confirmations = null;
+    deposit.finalAt = deposit.creditedAt = new Date().toISOString();
     this.wallet.posted = add(this.wallet.posted, usdt(credited));
-    this.publish('deposit.credited', { depositId, credited: deposit.credited });
+    this.publish('deposit.credited', { depositId, net: deposit.net });
   }
 
   /** A purchase on a card, as the provider's webhook would report it. */
@@ -271,17 +288,24 @@ export class FixtureApi {
           pending: json(this.wallet.pending),
           available: json(this.available),
         },
-        cards: this.cards.map((entry) => ({ cardId: entry.id, ...entry.balance })),
+        cards: this.cards.map((entry) => ({
+          cardId: entry.id,
+          state: entry.state,
+          autoLoad: entry.autoLoad,
+          ...entry.balance,
+        })),
       } satisfies Schemas['Balances']);
     }
     if (method === 'GET' && path === '/v1/deposit-address') {
       return this.send(response, 200, {
         address: 'TJRabPrwbZy45sbavfcjinPJC18kjpRTv8',
         network: 'TRON',
-        token: 'USDT',
-        tokenContract: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t',
+        tokenStandard: 'TRC-20',
+        token: { symbol: 'USDT', contract: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t' },
         minimumDeposit: { amount: '5.000000', asset: 'USDT' },
-        qrSvg,
+        belowMinimum: 'held_for_review',
+        notice: 'Send only USDT (TRC-20) on TRON. Minimum 5 USDT.',
+        qrCodeSvg: qrSvg,
       } satisfies Schemas['DepositAddress']);
     }
     if (method === 'GET' && path === '/v1/deposits')
@@ -304,7 +328,7 @@ export class FixtureApi {
       return this.send(response, 200, card);
     }
     if (card && method === 'POST' && (cardMatch?.[2] === 'freeze' || cardMatch?.[2] === 'unfreeze')) {
-      card.state = cardMatch[2] === 'freeze' ? 'frozen' : 'active';
+      card.state = cardMatch[2] === 'freeze' ? 'PAUSED' : 'OPEN';
       return this.send(response, 200, card);
     }
     if (card && method === 'GET' && cardMatch?.[2] === 'transactions')
@@ -363,7 +387,7 @@ export class FixtureApi {
     this.wallet.posted = subtract(this.wallet.posted, fee);
     const card: Schemas['Card'] = {
       id: `crd_${this.cards.length + 1}`,
-      state: 'active',
+      state: 'OPEN',
       last4: '4242',
       autoLoad: false,
       balance: { posted: json(zero(USD)), pending: json(zero(USD)), available: json(zero(USD)) },

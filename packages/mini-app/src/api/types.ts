@@ -1,5 +1,6 @@
-// The user API v1 (issue 10) as the Mini App expects it: Money, Problem and Me as main's API defines them, the rest
-// PROVISIONAL (those routes were stubs when this was written), all hand-written in the shape openapi-typescript
+// The user API v1 (issue 10) as the Mini App expects it: Money, Problem, Me, Balances, DepositAddress, Deposit and
+// StatementLine as main's API defines them; cards, quotes and loads PROVISIONAL (their routes were not on main when
+// this was written). All hand-written in the shape openapi-typescript
 // generates (`paths` and `components`), so that when the API publishes /openapi.json this file is replaced by
 // `npm run generate:api-types -w @cardgate/mini-app` and only src/api/ changes. Amounts are decimal strings with
 // their asset ({ amount: "25.5", asset: "USDT" }); a JSON number never stands for money.
@@ -71,41 +72,71 @@ export interface components {
       pending: components['schemas']['Money'];
       available: components['schemas']['Money'];
     };
+    /** As GET /v1/balances answers on main (services/api/src/routes/balances). */
     Balances: {
       wallet: components['schemas']['BalanceParts'];
-      cards: (components['schemas']['BalanceParts'] & { cardId: string })[];
+      cards: (components['schemas']['BalanceParts'] & {
+        cardId: string;
+        state: components['schemas']['CardState'];
+        autoLoad: boolean;
+      })[];
     };
+    /** As GET /v1/deposit-address answers on main. */
     DepositAddress: {
       address: string;
-      network: string;
-      token: string;
-      tokenContract: string;
+      network: 'TRON';
+      tokenStandard: 'TRC-20';
+      token: { symbol: 'USDT'; contract: string };
       minimumDeposit: components['schemas']['Money'];
+      belowMinimum: 'held_for_review';
+      /** What to send and the minimum, in the user's language. */
+      notice: string;
       /** The address as a QR code, an SVG document. */
-      qrSvg: string;
+      qrCodeSvg: string;
     };
+    /** As GET /v1/deposits answers on main. */
     Deposit: {
       id: string;
-      txid: string;
-      state: 'seen' | 'confirming' | 'final' | 'credited' | 'held' | 'rejected' | 'orphaned';
+      txId: string;
+      logIndex: number;
+      state: 'seen' | 'confirming' | 'final' | 'credited' | 'held_for_review' | 'rejected' | 'orphaned';
+      /** While seen or confirming. */
+      confirmations: { done: number; needed: number } | null;
       amount: components['schemas']['Money'];
-      credited?: components['schemas']['Money'] | null;
-      confirmations: { done: number; needed: number };
+      fee: components['schemas']['Money'] | null;
+      net: components['schemas']['Money'] | null;
+      from: string;
+      blockNumber: string;
       seenAt: string;
+      finalAt: string | null;
+      creditedAt: string | null;
     };
     DepositPage: { items: components['schemas']['Deposit'][]; nextCursor: string | null };
+    /** As GET /v1/transactions answers on main. */
     StatementLine: {
       id: string;
-      at: string;
-      kind: string;
-      description: string;
-      /** Signed: a negative amount left the account. */
+      kind:
+        'deposit' | 'deposit_fee' | 'card_issue_fee' | 'card_load' | 'card_payment' | 'card_refund' | 'other';
+      status: 'posted' | 'pending';
+      /** Signed from the user's side: negative is money out. */
       amount: components['schemas']['Money'];
+      account: { type: 'wallet' | 'card'; cardId: string | null };
+      reference: {
+        type: 'deposit' | 'card_issue' | 'card_load' | 'card_transaction' | 'other';
+        id: string;
+      };
+      time: string;
+      postedAt: string | null;
+      /** In the user's language. */
+      description: string;
     };
     StatementPage: { items: components['schemas']['StatementLine'][]; nextCursor: string | null };
+    /** The card's state as GET /v1/balances names it (the provider's OPEN/PAUSED/CLOSED, and Cardgate's own). */
+    CardState: 'issuing' | 'OPEN' | 'PAUSED' | 'CLOSED' | 'failed';
+    /** PROVISIONAL (the card routes are not on main yet). */
     Card: {
       id: string;
-      state: 'issuing' | 'active' | 'frozen' | 'closed' | 'failed';
+      state: components['schemas']['CardState'];
       last4?: string | null;
       autoLoad: boolean;
       balance: components['schemas']['BalanceParts'];

@@ -44,7 +44,7 @@ export const en = {
   'deposit.state.confirming': 'Confirming: {done} of {needed}',
   'deposit.state.final': 'Confirmed, crediting…',
   'deposit.state.credited': 'Credited',
-  'deposit.state.held': 'Held for review',
+  'deposit.state.held_for_review': 'Held for review',
   'deposit.state.rejected': 'Rejected',
   'deposit.state.orphaned': 'Dropped by the network',
 
@@ -55,6 +55,8 @@ export const en = {
   'deposit.copy': 'Copy address',
   'deposit.copied': 'Address copied',
   'deposit.minimum': 'Minimum deposit: {amount}',
+  'deposit.belowMinimum': 'A smaller deposit is held for review before it is credited.',
+  'deposit.contract': 'USDT token contract: {contract}',
   'deposit.fee': 'Deposit fee: {fixed} + {percent}%',
   'deposit.next.title': 'What happens next',
   'deposit.next.1': 'We see your transfer within seconds and show it on the home screen.',

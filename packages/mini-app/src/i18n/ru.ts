@@ -46,7 +46,7 @@ export const ru: Record<MessageKey, string> = {
   'deposit.state.confirming': 'Подтверждения: {done} из {needed}',
   'deposit.state.final': 'Подтверждено, зачисляем…',
   'deposit.state.credited': 'Зачислено',
-  'deposit.state.held': 'На проверке',
+  'deposit.state.held_for_review': 'На проверке',
   'deposit.state.rejected': 'Отклонено',
   'deposit.state.orphaned': 'Отменено сетью',
 
@@ -58,6 +58,8 @@ export const ru: Record<MessageKey, string> = {
   'deposit.copy': 'Скопировать адрес',
   'deposit.copied': 'Адрес скопирован',
   'deposit.minimum': 'Минимальное пополнение: {amount}',
+  'deposit.belowMinimum': 'Пополнение меньше минимума проверяется вручную перед зачислением.',
+  'deposit.contract': 'Контракт токена USDT: {contract}',
   'deposit.fee': 'Комиссия за пополнение: {fixed} + {percent}%',
   'deposit.next.title': 'Что будет дальше',
   'deposit.next.1': 'Мы увидим перевод за несколько секунд и покажем его на главном экране.',

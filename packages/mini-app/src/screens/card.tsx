@@ -79,9 +79,9 @@ function IssueView(props: { me: Me; onIssued: (card: Card) => void }) {
 
 const stateKeys: Record<Card['state'], MessageKey> = {
   issuing: 'card.state.issuing',
-  active: 'card.state.active',
-  frozen: 'card.state.frozen',
-  closed: 'card.state.closed',
+  OPEN: 'card.state.active',
+  PAUSED: 'card.state.frozen',
+  CLOSED: 'card.state.closed',
   failed: 'card.state.failed',
 };
 
@@ -112,10 +112,10 @@ function CardView(props: { card: Card; onChanged: () => void }) {
       setBusy(false);
     }
   };
-  const frozen = card.state === 'frozen';
+  const frozen = card.state === 'PAUSED';
   useMainButton({
     text: t('card.load'),
-    enabled: card.state === 'active',
+    enabled: card.state === 'OPEN',
     onClick: () => navigate({ name: 'load', cardId: card.id }),
   });
 
@@ -134,7 +134,7 @@ function CardView(props: { card: Card; onChanged: () => void }) {
       {card.state === 'issuing' ? <p class="notice">{t('card.issue.pending')}</p> : null}
       {problem ? <ProblemView problem={problem} /> : null}
       <Section>
-        {card.state === 'active' || frozen ? (
+        {card.state === 'OPEN' || frozen ? (
           <button
             type="button"
             class="secondary-button"

@@ -54,7 +54,7 @@ export function DepositScreen() {
     );
   }
   const { address, me } = resource.data;
-  const qrSource = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(address.qrSvg)}`;
+  const qrSource = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(address.qrCodeSvg)}`;
   return (
     <main class="screen" data-screen="deposit">
       <h1 class="screen-title">{t('deposit.title')}</h1>
@@ -82,6 +82,8 @@ export function DepositScreen() {
         <p data-testid="minimum-deposit">
           {t('deposit.minimum', { amount: formatAmount(address.minimumDeposit, language) })}
         </p>
+        <p class="hint">{t('deposit.belowMinimum')}</p>
+        <p class="hint address-hint">{t('deposit.contract', { contract: address.token.contract })}</p>
         <p class="hint">
           {t('deposit.fee', {
             fixed: formatAmount(me.prices.depositFeeFixed, language),

@@ -61,7 +61,7 @@ export function HistoryScreen() {
             label={
               <>
                 {line.description}
-                <span class="hint block">{dateFormat.format(new Date(line.at))}</span>
+                <span class="hint block">{dateFormat.format(new Date(line.time))}</span>
               </>
             }
             value={<Amount value={line.amount} signed />}

@@ -8,10 +8,16 @@ export interface HomeData {
   readonly deposits: Deposit[];
 }
 
-const inProgress = new Set<Deposit['state']>(['seen', 'confirming', 'final', 'held']);
+const inProgress = new Set<Deposit['state']>(['seen', 'confirming', 'final', 'held_for_review']);
 
 export async function loadHome(api: ApiClient): Promise<HomeData> {
-  const [balances, cards, deposits] = await Promise.all([api.balances(), api.cards(), api.deposits()]);
+  // The list of cards comes from the balances; GET /v1/cards only adds each card's last four digits, so the home
+  // screen still shows every balance if that read fails.
+  const [balances, cards, deposits] = await Promise.all([
+    api.balances(),
+    api.cards().catch((): Card[] => []),
+    api.deposits(),
+  ]);
   return { balances, cards, deposits: deposits.items.filter((deposit) => inProgress.has(deposit.state)) };
 }
 

@@ -47,7 +47,7 @@ export function HomeScreen() {
       ) : null}
 
       <Section title={t('home.cards')} testId="cards">
-        {cards.length === 0 ? (
+        {balances.cards.length === 0 ? (
           <div class="empty">
             <p>{t('home.noCards')}</p>
             <button type="button" class="secondary-button" onClick={() => navigate({ name: 'card' })}>
@@ -55,18 +55,23 @@ export function HomeScreen() {
             </button>
           </div>
         ) : (
-          cards.map((card) => {
-            const balance = balances.cards.find((entry) => entry.cardId === card.id) ?? card.balance;
+          balances.cards.map((balance) => {
+            const last4 = cards.find((card) => card.id === balance.cardId)?.last4;
+            const name = last4
+              ? t('home.cardLine', { last4 })
+              : balance.state === 'issuing'
+                ? t('home.cardIssuing')
+                : t('card.title');
             return (
               <button
                 type="button"
                 class="list-item"
-                key={card.id}
+                key={balance.cardId}
                 data-testid="card-line"
-                onClick={() => navigate({ name: 'card', cardId: card.id })}
+                onClick={() => navigate({ name: 'card', cardId: balance.cardId })}
               >
-                <span>{card.last4 ? t('home.cardLine', { last4: card.last4 }) : t('home.cardIssuing')}</span>
-                <Amount value={balance.available} testId={`card-balance-${card.id}`} />
+                <span>{name}</span>
+                <Amount value={balance.available} testId={`card-balance-${balance.cardId}`} />
               </button>
             );
           })
@@ -86,7 +91,7 @@ function DepositLine(props: { deposit: Deposit }) {
   const t = useTranslate();
   const { deposit } = props;
   const label =
-    deposit.state === 'confirming'
+    deposit.state === 'confirming' && deposit.confirmations
       ? t('deposit.state.confirming', {
           done: String(deposit.confirmations.done),
           needed: String(deposit.confirmations.needed),
@@ -98,7 +103,7 @@ function DepositLine(props: { deposit: Deposit }) {
         <Amount value={deposit.amount} />
         <span class="hint">{label}</span>
       </div>
-      {deposit.state === 'seen' || deposit.state === 'confirming' ? (
+      {deposit.confirmations && (deposit.state === 'seen' || deposit.state === 'confirming') ? (
         <progress max={deposit.confirmations.needed} value={deposit.confirmations.done} aria-label={label} />
       ) : null}
     </div>
