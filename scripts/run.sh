@@ -32,15 +32,25 @@ if [[ "$node_major" != "24" ]]; then
   say "warning: running on Node $(node --version), not the pinned Node 24 (no node binary for $(uname -sm) in node_modules)"
 fi
 
+# The Mini App (packages/mini-app) is served from its built files; a build takes about a second and checks the bundle
+# budget, so dev and test build it every time rather than serve a stale one.
+build_mini_app() {
+  npm run --silent build:mini-app
+}
+
 task="${1:-}"
 shift || true
 case "$task" in
   dev)
+    build_mini_app
     exec node scripts/dev/main.ts "$@"
     ;;
   test)
     say "lint and typecheck…"
     bash scripts/lint.sh
+    # The Mini App's browser tests drive Debian's chromium (installed here when missing) against the built app.
+    bash scripts/ensure-chromium.sh
+    build_mini_app
     say "tests…"
     exec vitest run "$@"
     ;;
