@@ -10,6 +10,7 @@ export * from './card-events.ts';
 export * from './card-loads.ts';
 export * from './card-transactions.ts';
 export * from './cards.ts';
+export * from './reconciliation-reads.ts';
 
 export function createCardStore(pool: DatabasePool) {
   return {

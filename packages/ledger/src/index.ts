@@ -2,6 +2,14 @@ export * from './types.ts';
 export * from './ledger-error.ts';
 export { createLedger, expiryTransferId, type Ledger, type LedgerOptions } from './ledger.ts';
 export { balanceOf, type StatementEntry, type StatementPage } from './reads.ts';
-export type { VerifyReport } from './verify.ts';
+export type { VerifyProblem, VerifyReport } from './verify.ts';
 export { LedgerInvariantError } from './invariants.ts';
 export type { CommitCounts } from './commit.ts';
+export {
+  createLedgerReconciliationReads,
+  reconciliationPageRowsMax,
+  type AccountAt,
+  type JournalEntry,
+} from './reconciliation-reads.ts';
+export { importPostedTransfers, importTransfersMax, type ImportedTransfer } from './import.ts';
+export { verifyLedger } from './verify.ts';

@@ -3,6 +3,7 @@
 // timeout and a malformed answer apart. It is the same code against the devnet and a real node.
 import { z } from 'zod';
 import { createJsonPost, TransportError, type JsonPostAnswer } from './json-post.ts';
+import { addressToWord, type TronAddress } from './address.ts';
 import { isTransactionInfo, type TransactionInfo } from './transfer-log.ts';
 
 export class TronNodeError extends Error {
@@ -28,6 +29,11 @@ const blockSchema = z.object({
   transactions: z.array(z.object({ txID: z.string() }).loose()).optional(),
 });
 export type NodeBlock = z.infer<typeof blockSchema>;
+
+const constantCallSchema = z.object({
+  result: z.object({ result: z.boolean().optional(), code: z.string().optional() }).loose(),
+  constant_result: z.array(z.string().regex(/^[0-9a-f]{0,64}$/i)).optional(),
+});
 
 export interface TronNodeClientOptions {
   readonly baseUrl: string;
@@ -116,6 +122,26 @@ export function createTronNodeClient(options: TronNodeClientOptions) {
         'wallet/getblock',
         await post('wallet/getblock', { id_or_num: String(number), detail: false }),
       );
+    },
+    /**
+     * A TRC-20 token balance (`balanceOf(address)` through wallet/triggerconstantcontract) in the token's minor units,
+     * as of the node's head. The caller is the address itself: a constant call needs an owner but changes nothing.
+     */
+    async tokenBalanceOf(token: TronAddress, holder: TronAddress): Promise<bigint> {
+      const path = 'wallet/triggerconstantcontract';
+      const parsed = constantCallSchema.safeParse(
+        await post(path, {
+          owner_address: holder.hex41,
+          contract_address: token.hex41,
+          function_selector: 'balanceOf(address)',
+          parameter: addressToWord(holder),
+        }),
+      );
+      if (!parsed.success) throw new TronNodeError('malformed', `${path}: unexpected shape`);
+      const word = parsed.data.constant_result?.[0];
+      if (parsed.data.result.result !== true || word === undefined || word.length === 0)
+        throw new TronNodeError('client_error', `${path}: ${parsed.data.result.code ?? 'no result'}`);
+      return BigInt(`0x${word}`);
     },
     async transactionInfoByBlock(number: number): Promise<TransactionInfo[]> {
       const json = await post('wallet/gettransactioninfobyblocknum', { num: number });
