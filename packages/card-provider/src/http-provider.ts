@@ -56,7 +56,10 @@ const transactionsBody = z.object({ data: z.array(transactionBody).max(10_000) }
 export const providerListPageSizeMax = 1_000;
 const listBody = z.object({ data: z.array(z.unknown()).max(providerListPageSizeMax), has_more: z.boolean() });
 const listedTransactionBody = transactionBody.extend({
-  events: z.array(z.object({ created: z.string() }).loose()).max(1_000).default([]),
+  events: z
+    .array(z.object({ created: z.string() }).loose())
+    .max(1_000)
+    .default([]),
 });
 const balancesBody = z.object({
   data: z
@@ -128,7 +131,8 @@ function toTransaction(transaction: z.infer<typeof transactionBody>): ProviderTr
 
 function listQuery(request: ProviderListRequest): string {
   const size = Math.max(1, Math.min(request.pageSize, providerListPageSizeMax));
-  const after = request.startingAfter === undefined ? '' : `&starting_after=${encodeURIComponent(request.startingAfter)}`;
+  const after =
+    request.startingAfter === undefined ? '' : `&starting_after=${encodeURIComponent(request.startingAfter)}`;
   return `?page_size=${size}${after}`;
 }
 
@@ -214,12 +218,20 @@ export function createHttpCardProvider(options: HttpCardProviderOptions): CardPr
     },
 
     async listCards(request) {
-      const body = decode(listBody, await http.send({ method: 'GET', path: `/v1/cards${listQuery(request)}` }), 'card list');
+      const body = decode(
+        listBody,
+        await http.send({ method: 'GET', path: `/v1/cards${listQuery(request)}` }),
+        'card list',
+      );
       return { items: body.data.map(toCard), hasMore: body.has_more };
     },
 
     async listLoads(request) {
-      const body = decode(listBody, await http.send({ method: 'GET', path: `/v1/loads${listQuery(request)}` }), 'load list');
+      const body = decode(
+        listBody,
+        await http.send({ method: 'GET', path: `/v1/loads${listQuery(request)}` }),
+        'load list',
+      );
       return { items: body.data.map(toLoad), hasMore: body.has_more };
     },
 
@@ -237,12 +249,21 @@ export function createHttpCardProvider(options: HttpCardProviderOptions): CardPr
     },
 
     async programBalance() {
-      const body = decode(balancesBody, await http.send({ method: 'GET', path: '/v1/balances' }), 'balance list');
+      const body = decode(
+        balancesBody,
+        await http.send({ method: 'GET', path: '/v1/balances' }),
+        'balance list',
+      );
       const reserve = body.data.find((balance) => balance.financial_account_type === 'RESERVE');
       if (!reserve)
-        throw new CardProviderError('not_retryable', 'malformed_response', 'the provider reported no program reserve', {
-          code: 'unavailable',
-        });
+        throw new CardProviderError(
+          'not_retryable',
+          'malformed_response',
+          'the provider reported no program reserve',
+          {
+            code: 'unavailable',
+          },
+        );
       return {
         total: signed(reserve.total_amount, reserve.currency),
         pending: signed(reserve.pending_amount, reserve.currency),

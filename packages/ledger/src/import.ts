@@ -66,9 +66,15 @@ export async function importPostedTransfers(
     for (const transfer of transfers) {
       const debit = accounts.get(transfer.debitAccountId);
       const credit = accounts.get(transfer.creditAccountId);
-      if (!debit || !credit) throw new LedgerError('account_not_found', `transfer ${transfer.id}: no account`);
+      if (!debit || !credit)
+        throw new LedgerError('account_not_found', `transfer ${transfer.id}: no account`);
       const asset = transfer.amount.asset.code;
-      if (debit.asset !== asset || credit.asset !== asset || debit.id === credit.id || transfer.amount.minor <= 0n)
+      if (
+        debit.asset !== asset ||
+        credit.asset !== asset ||
+        debit.id === credit.id ||
+        transfer.amount.minor <= 0n
+      )
         throw new LedgerError('asset_mismatch', `transfer ${transfer.id} does not fit its accounts`);
       debit.debitsPosted += transfer.amount.minor;
       credit.creditsPosted += transfer.amount.minor;

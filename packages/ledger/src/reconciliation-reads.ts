@@ -105,7 +105,12 @@ export function createLedgerReconciliationReads(pool: DatabasePool) {
         id: row.id,
         code: row.code,
         asset: row.asset,
-        totals: { debitsPosted: row.dp, creditsPosted: row.cp, debitsPending: row.dpe, creditsPending: row.cpe },
+        totals: {
+          debitsPosted: row.dp,
+          creditsPosted: row.cp,
+          debitsPending: row.dpe,
+          creditsPending: row.cpe,
+        },
       }));
     },
   };

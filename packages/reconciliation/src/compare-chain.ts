@@ -193,7 +193,12 @@ export function chainFindings(input: ChainComparisonInput): Finding[] {
           asset,
           ledgerMinor: effect.amountMinor,
           otherMinor: transfer.amountMinor,
-          objects: { ...objects, ledgerTransferId: effect.transferId, userId: owner.userId, creditedUserId: effect.userId },
+          objects: {
+            ...objects,
+            ledgerTransferId: effect.transferId,
+            userId: owner.userId,
+            creditedUserId: effect.userId,
+          },
           detail: `transfer ${key} to ${owner.userId}'s address is credited to ${effect.userId}`,
         }),
       );

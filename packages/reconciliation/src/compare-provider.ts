@@ -90,7 +90,10 @@ export function providerFindings(input: ProviderComparisonInput): Finding[] {
   const ledgerTotal = prefund ? prefund.debitsPosted - prefund.creditsPosted : 0n;
   const ledgerPending = prefund ? prefund.creditsPending - prefund.debitsPending : 0n;
   const moving = movingCards.size > 0;
-  if (ledgerTotal !== input.programBalance.total.minor || ledgerPending !== input.programBalance.pending.minor)
+  if (
+    ledgerTotal !== input.programBalance.total.minor ||
+    ledgerPending !== input.programBalance.pending.minor
+  )
     findings.push(
       (moving ? inFlight : difference)({
         comparison: 'provider',
@@ -306,7 +309,11 @@ function loadFindings(
           asset,
           ledgerMinor: post?.amountMinor ?? null,
           otherMinor: amount,
-          objects: { ...objects, cardLoad: load ? load.status : 'none', ledgerPost: post ? post.transferId : 'none' },
+          objects: {
+            ...objects,
+            cardLoad: load ? load.status : 'none',
+            ledgerPost: post ? post.transferId : 'none',
+          },
           detail:
             `provider load ${providerLoad.token} of ${amount} (key ${providerLoad.idempotencyKey}) has ` +
             `${load ? `card_load ${load.status}` : 'no card_load'} and ${post ? `ledger post ${post.transferId}` : 'no ledger post'}`,

@@ -3,7 +3,12 @@
 // comparisons, and stores the run with its findings. The order of reads fixes the as-of points: the outside world is
 // read first and the ledger after it, so anything the outside world did before the ledger's as-of point has had its
 // chance to reach the ledger; what is younger than the grace periods is in flight, not a difference.
-import type { CardProviderReports, ProviderCard, ProviderLoad, ProviderTransactionListed } from '@cardgate/card-provider';
+import type {
+  CardProviderReports,
+  ProviderCard,
+  ProviderLoad,
+  ProviderTransactionListed,
+} from '@cardgate/card-provider';
 import { createCardReconciliationReads } from '@cardgate/card-store';
 import type { DatabasePool } from '@cardgate/db';
 import { createDepositAddressStore, depositAddressRowsMax } from '@cardgate/deposit-addresses';
@@ -85,8 +90,13 @@ export function createReconciler(options: ReconcilerOptions) {
 
   async function journal(codes: readonly string[], throughSeq: bigint): Promise<JournalEntry[]> {
     const entries: JournalEntry[] = [];
-    for (let afterSeq = 0n; ; ) {
-      const page = await ledgerReads.journalPage({ codes, afterSeq, throughSeq, limit: reconciliationPageRowsMax });
+    for (let afterSeq = 0n; ;) {
+      const page = await ledgerReads.journalPage({
+        codes,
+        afterSeq,
+        throughSeq,
+        limit: reconciliationPageRowsMax,
+      });
       entries.push(...page);
       if (page.length < reconciliationPageRowsMax) return entries;
       afterSeq = page[page.length - 1]!.seq;
@@ -95,8 +105,13 @@ export function createReconciler(options: ReconcilerOptions) {
 
   async function accountsAt(prefix: string, throughSeq: bigint): Promise<AccountAt[]> {
     const accounts: AccountAt[] = [];
-    for (let afterId = 0n; ; ) {
-      const page = await ledgerReads.accountsAt({ prefix, afterId, throughSeq, limit: reconciliationPageRowsMax });
+    for (let afterId = 0n; ;) {
+      const page = await ledgerReads.accountsAt({
+        prefix,
+        afterId,
+        throughSeq,
+        limit: reconciliationPageRowsMax,
+      });
       accounts.push(...page);
       if (page.length < reconciliationPageRowsMax) return accounts;
       afterId = page[page.length - 1]!.id;
@@ -105,9 +120,10 @@ export function createReconciler(options: ReconcilerOptions) {
 
   async function ourAddresses(): Promise<OurAddress[]> {
     const addresses: OurAddress[] = [];
-    for (let afterId = 0n; ; ) {
+    for (let afterId = 0n; ;) {
       const page = await addressStore.ownedPageAfter(afterId, depositAddressRowsMax);
-      for (const entry of page) addresses.push({ userId: entry.userId, hex41: entry.hex41, base58: entry.base58 });
+      for (const entry of page)
+        addresses.push({ userId: entry.userId, hex41: entry.hex41, base58: entry.base58 });
       if (page.length < depositAddressRowsMax) return addresses;
       afterId = page[page.length - 1]!.id;
     }
@@ -115,7 +131,7 @@ export function createReconciler(options: ReconcilerOptions) {
 
   async function recordedFinal(): Promise<ChainTransfer[]> {
     const transfers: ChainTransfer[] = [];
-    for (let after = { txId: '', logIndex: -1 }; ; ) {
+    for (let after = { txId: '', logIndex: -1 }; ;) {
       const page = await store.finalTransfersAfter(options.chain.chainId, after, transferRowsMax);
       transfers.push(...page);
       if (page.length < transferRowsMax) return transfers;
@@ -126,7 +142,10 @@ export function createReconciler(options: ReconcilerOptions) {
 
   async function listAll<T>(
     what: string,
-    list: (request: { pageSize: number; startingAfter?: string }) => Promise<{ items: readonly T[]; hasMore: boolean }>,
+    list: (request: {
+      pageSize: number;
+      startingAfter?: string;
+    }) => Promise<{ items: readonly T[]; hasMore: boolean }>,
     tokenOf: (item: T) => string,
   ): Promise<T[]> {
     const items: T[] = [];
@@ -175,7 +194,11 @@ export function createReconciler(options: ReconcilerOptions) {
   async function readProvider(progress: (event: ProgressEvent) => void) {
     const provider = options.provider;
     progress({ step: 'provider: cards', done: 0, total: 4 });
-    const cards = await listAll<ProviderCard>('card', (request) => provider.listCards(request), (card) => card.token);
+    const cards = await listAll<ProviderCard>(
+      'card',
+      (request) => provider.listCards(request),
+      (card) => card.token,
+    );
     progress({ step: 'provider: transactions', done: 1, total: 4 });
     const transactions = await listAll<ProviderTransactionListed>(
       'transaction',
@@ -183,7 +206,11 @@ export function createReconciler(options: ReconcilerOptions) {
       (txn) => txn.token,
     );
     progress({ step: 'provider: loads', done: 2, total: 4 });
-    const loads = await listAll<ProviderLoad>('load', (request) => provider.listLoads(request), (load) => load.token);
+    const loads = await listAll<ProviderLoad>(
+      'load',
+      (request) => provider.listLoads(request),
+      (load) => load.token,
+    );
     progress({ step: 'provider: program balance', done: 3, total: 4 });
     const programBalance = await provider.programBalance();
     progress({ step: 'provider: read', done: 4, total: 4 });
@@ -192,21 +219,21 @@ export function createReconciler(options: ReconcilerOptions) {
 
   async function readCardTables() {
     const cards = [];
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       const page = await cardReads.issuedCardsAfter(after, 10_000);
       cards.push(...page);
       if (page.length < 10_000) break;
       after = page[page.length - 1]!.cardId;
     }
     const transactions = [];
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       const page = await cardReads.transactionsAfter(after, 10_000);
       transactions.push(...page);
       if (page.length < 10_000) break;
       after = page[page.length - 1]!.providerTransactionId;
     }
     const loads = [];
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       const page = await cardReads.loadsAfter(after, 10_000);
       loads.push(...page);
       if (page.length < 10_000) break;
@@ -218,9 +245,10 @@ export function createReconciler(options: ReconcilerOptions) {
   return {
     store,
 
-    async run(
-      input: { trigger: string; onProgress?: (event: ProgressEvent) => void },
-    ): Promise<ReconciliationReport> {
+    async run(input: {
+      trigger: string;
+      onProgress?: (event: ProgressEvent) => void;
+    }): Promise<ReconciliationReport> {
       const progress = input.onProgress ?? (() => undefined);
       const startedAt = new Date(now()).toISOString();
       const started = performance.now();
@@ -322,7 +350,10 @@ export function createReconciler(options: ReconcilerOptions) {
           },
           {
             comparison: 'provider',
-            asOf: { ledgerSeq: ledgerSeqText, providerReadAt: new Date(providerRead.value.readAtMs).toISOString() },
+            asOf: {
+              ledgerSeq: ledgerSeqText,
+              providerReadAt: new Date(providerRead.value.readAtMs).toISOString(),
+            },
             checked: {
               cards: providerRead.value.cards.length,
               transactions: providerRead.value.transactions.length,

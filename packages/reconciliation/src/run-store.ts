@@ -86,14 +86,38 @@ export function createReconciliationStore(pool: DatabasePool) {
           insert into reconciliation_finding (run_id, ordinal, comparison, category, kind, asset, ledger_minor,
             other_minor, objects, detail)
           select ${runId}, ordinal - 1, comparison, category, kind, asset, ledger_minor, other_minor, objects::jsonb, detail
-          from unnest(${sql.array(column((finding) => finding.comparison), 'text')},
-            ${sql.array(column((finding) => finding.category), 'text')},
-            ${sql.array(column((finding) => finding.kind), 'text')},
-            ${sql.array(column((finding) => finding.asset), 'text')},
-            ${sql.array(column((finding) => finding.ledgerMinor), 'int8')},
-            ${sql.array(column((finding) => finding.otherMinor), 'int8')},
-            ${sql.array(column((finding) => JSON.stringify(finding.objects)), 'text')},
-            ${sql.array(column((finding) => finding.detail.slice(0, 1000)), 'text')}) with ordinality
+          from unnest(${sql.array(
+            column((finding) => finding.comparison),
+            'text',
+          )},
+            ${sql.array(
+              column((finding) => finding.category),
+              'text',
+            )},
+            ${sql.array(
+              column((finding) => finding.kind),
+              'text',
+            )},
+            ${sql.array(
+              column((finding) => finding.asset),
+              'text',
+            )},
+            ${sql.array(
+              column((finding) => finding.ledgerMinor),
+              'int8',
+            )},
+            ${sql.array(
+              column((finding) => finding.otherMinor),
+              'int8',
+            )},
+            ${sql.array(
+              column((finding) => JSON.stringify(finding.objects)),
+              'text',
+            )},
+            ${sql.array(
+              column((finding) => finding.detail.slice(0, 1000)),
+              'text',
+            )}) with ordinality
             as v(comparison, category, kind, asset, ledger_minor, other_minor, objects, detail, ordinal)`);
         await connection.query(sql.type(noRows)`
           update reconciliation_run set finished_at = now(), status = ${differences === 0 ? 'clean' : 'differences'},
@@ -130,18 +154,16 @@ export function createReconciliationStore(pool: DatabasePool) {
         differences: run.differences_count,
         inFlight: run.in_flight_count,
         failure: run.failure,
-        findings: findings.map(
-          (row): Finding => ({
-            comparison: row.comparison satisfies Comparison,
-            category: row.category satisfies FindingCategory,
-            kind: row.kind,
-            asset: row.asset,
-            ledgerMinor: row.ledger_minor,
-            otherMinor: row.other_minor,
-            objects: row.objects,
-            detail: row.detail,
-          }),
-        ),
+        findings: findings.map((row): Finding => ({
+          comparison: row.comparison satisfies Comparison,
+          category: row.category satisfies FindingCategory,
+          kind: row.kind,
+          asset: row.asset,
+          ledgerMinor: row.ledger_minor,
+          otherMinor: row.other_minor,
+          objects: row.objects,
+          detail: row.detail,
+        })),
       };
     },
 
@@ -179,10 +201,28 @@ export function createReconciliationStore(pool: DatabasePool) {
           await connection.query(sql.type(noRows)`
             insert into reconciliation_chain_transfer (chain, tx_id, log_index, to_address, from_address,
               amount_minor, block_number)
-            select ${chain}, * from unnest(${sql.array(column((t) => t.txId), 'text')},
-              ${sql.array(column((t) => t.logIndex), 'int4')}, ${sql.array(column((t) => t.toHex41), 'text')},
-              ${sql.array(column((t) => t.fromHex41), 'text')}, ${sql.array(column((t) => t.amountMinor), 'int8')},
-              ${sql.array(column((t) => t.blockNumber), 'int8')})
+            select ${chain}, * from unnest(${sql.array(
+              column((t) => t.txId),
+              'text',
+            )},
+              ${sql.array(
+                column((t) => t.logIndex),
+                'int4',
+              )}, ${sql.array(
+                column((t) => t.toHex41),
+                'text',
+              )},
+              ${sql.array(
+                column((t) => t.fromHex41),
+                'text',
+              )}, ${sql.array(
+                column((t) => t.amountMinor),
+                'int8',
+              )},
+              ${sql.array(
+                column((t) => t.blockNumber),
+                'int8',
+              )})
             on conflict do nothing`);
         }
         return true;

@@ -213,7 +213,10 @@ export function createSandboxApp(dependencies: SandboxAppDependencies) {
     const key = context.req.query('idempotency_key');
     if (key === undefined) {
       const page = state.listLoads(listPageOf(context));
-      return context.json({ data: page.items.map((load) => SandboxState.loadView(load)), has_more: page.hasMore });
+      return context.json({
+        data: page.items.map((load) => SandboxState.loadView(load)),
+        has_more: page.hasMore,
+      });
     }
     if (!idempotencyKeyPattern.test(key))
       throw new SandboxError(400, 'invalid_request', 'the idempotency_key query parameter is malformed');

@@ -50,7 +50,8 @@ function pageOf<T extends { readonly token: string }>(
     if (items.length === page.pageSize) return { items, hasMore: true };
     items.push(record);
   }
-  if (!started) throw new SandboxError(400, 'invalid_request', `starting_after ${page.startingAfter} is unknown`);
+  if (!started)
+    throw new SandboxError(400, 'invalid_request', `starting_after ${page.startingAfter} is unknown`);
   return { items, hasMore: false };
 }
 
