@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Entry point of the npm scripts. On a fresh clone it installs what is missing (npm dependencies, which include the
 # pinned Node 24 binary), then runs the task under that Node 24, whatever Node started npm.
-#   scripts/run.sh dev | test | lint | bench <name>
+#   scripts/run.sh dev | test | lint | reconcile [--json] | bench <name>
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -47,13 +47,16 @@ case "$task" in
   lint)
     exec bash scripts/lint.sh
     ;;
+  reconcile)
+    exec node scripts/reconcile/main.ts "$@"
+    ;;
   bench)
     name="${1:?usage: scripts/run.sh bench <name>}"
     shift
     exec node "scripts/bench/$name.ts" "$@"
     ;;
   *)
-    echo "usage: scripts/run.sh dev|test|lint|bench <name>" >&2
+    echo "usage: scripts/run.sh dev|test|lint|reconcile|bench <name>" >&2
     exit 64
     ;;
 esac

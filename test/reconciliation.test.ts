@@ -30,6 +30,8 @@ import { createOutboxDispatcher } from '../services/watcher/src/outbox-dispatche
 import { rescan } from '../services/watcher/src/rescan.ts';
 import { createTemporalHandOver } from '../services/watcher/src/temporal-hand-over.ts';
 import { createTronChainSource } from '../services/watcher/src/tron-chain-source.ts';
+import { ensureReconciliationSchedule } from '../services/worker/src/reconciliation-schedule.ts';
+import { reconciliationScheduleId } from '@cardgate/contracts';
 import { sandboxApiKey, withCardStack, type CardStack } from './card-stack.ts';
 
 const database = useTestDatabase({ maxPoolSize: 20 });
@@ -55,11 +57,21 @@ let firstDepositTxId: string;
 beforeAll(async () => {
   devnet = await startDevnet({ port: 0, blockIntervalMs: 0, solidityLagBlocks: 3 });
   await new Promise<void>((ready, fail) => {
-    stackDone = withCardStack({ pool: database.pool, label: 'reconcile' }, async (running) => {
-      stack = running;
-      ready();
-      await new Promise<void>((release) => (releaseStack = release));
-    }).catch(fail);
+    // The worker's reconciliation activity runs the reconciler made below, once the sandbox it reads is up.
+    const deferred: Reconciler = {
+      get store() {
+        return reconciler.store;
+      },
+      run: (input) => reconciler.run(input),
+    };
+    stackDone = withCardStack(
+      { pool: database.pool, label: 'reconcile', reconciler: deferred },
+      async (running) => {
+        stack = running;
+        ready();
+        await new Promise<void>((release) => (releaseStack = release));
+      },
+    ).catch(fail);
   });
   addresses = createDepositAddressService({
     pool: database.pool,
@@ -494,5 +506,28 @@ describe('reconcile', () => {
     expect(
       after.filter((finding) => finding.objects.txId === txId || finding.objects.address === dave.base58),
     ).toEqual([]);
+  });
+
+  it('runs as a Temporal Schedule, made idempotently, whose run is stored like any other', async () => {
+    const options = { taskQueue: stack.taskQueue, every: '1 hour' };
+    expect(await ensureReconciliationSchedule(stack.client, options)).toBe('created');
+    expect(await ensureReconciliationSchedule(stack.client, { ...options, every: '2 hours' })).toBe(
+      'updated',
+    );
+    const handle = stack.client.schedule.getHandle(reconciliationScheduleId(stack.taskQueue));
+    try {
+      const described = await handle.describe();
+      expect(described.spec.intervals).toEqual([expect.objectContaining({ every: 2 * 3_600_000 })]);
+      const before = await reconciler.store.lastFinishedRun();
+      await handle.trigger();
+      await expect
+        .poll(async () => (await reconciler.store.lastFinishedRun())?.id, { timeout: 30_000, interval: 250 })
+        .not.toBe(before?.id);
+      const run = await reconciler.store.lastFinishedRun();
+      expect(run).toMatchObject({ trigger: 'schedule', status: 'differences' });
+      expect(run!.differences).toBeGreaterThan(0);
+    } finally {
+      await handle.delete();
+    }
   });
 });

@@ -238,6 +238,12 @@ try {
         CARD_ISSUE_FEE_USDT: process.env.CARD_ISSUE_FEE_USDT ?? '2',
         USDT_USD_RATE: process.env.USDT_USD_RATE ?? '0.9995',
         FX_SPREAD_BPS: process.env.FX_SPREAD_BPS ?? '150',
+        // The hourly reconciliation Schedule reads the devnet like the watcher; a devnet block is a second, so 60
+        // blocks give the watcher and the worker a minute to credit before an uncredited deposit is a difference.
+        TRON_NODE_URLS: devnetUrl,
+        WATCHER_CHAIN_ID: world.chainId,
+        WATCHER_START_BLOCK: '0',
+        RECONCILE_CREDIT_GRACE_BLOCKS: process.env.RECONCILE_CREDIT_GRACE_BLOCKS ?? '60',
       },
     },
   ];

@@ -6,3 +6,4 @@ export * from './chain-reader.ts';
 export * from './run-store.ts';
 export * from './reconciler.ts';
 export * from './report-json.ts';
+export * from './env.ts';

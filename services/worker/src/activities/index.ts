@@ -16,6 +16,8 @@ import { createAccountResolver } from './accounts.ts';
 import { createDepositActivities } from './deposit.ts';
 import { mapFailures, type BrokenInvariantHandler } from './failures.ts';
 import { createNotificationActivities } from './notifications.ts';
+import { createReconciliationActivities } from './reconciliation.ts';
+import type { Reconciler } from '@cardgate/reconciliation';
 
 export interface MoneySettings {
   readonly deposit: DepositPricing;
@@ -30,6 +32,8 @@ export interface ActivityDependencies {
   readonly provider: CardProvider;
   readonly notifications: Queue;
   readonly money: MoneySettings;
+  /** The scheduled reconciliation's runner; absent when the worker has no TRON node configured. */
+  readonly reconciler?: Reconciler;
   /** Called when the ledger reports a broken invariant; main.ts logs it and exits the process (see failures.ts). */
   readonly onBrokenInvariant: BrokenInvariantHandler;
 }
@@ -80,6 +84,7 @@ export function createActivities(dependencies: ActivityDependencies) {
       ...createCardLoadActivities({ store, ledger, accountIds, provider, fx: money.fx, logger }),
       ...createCardTransactionActivities({ store, ledger, accountIds, logger }),
       ...createNotificationActivities({ queue: dependencies.notifications }),
+      ...createReconciliationActivities({ reconciler: dependencies.reconciler, logger }),
     },
     dependencies.onBrokenInvariant,
   );

@@ -4,3 +4,4 @@ export * from './deposit.workflow.ts';
 export * from './card-issue.workflow.ts';
 export * from './card-load.workflow.ts';
 export * from './card-transaction.workflow.ts';
+export * from './reconciliation.workflow.ts';
