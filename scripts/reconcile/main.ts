@@ -45,7 +45,7 @@ let exitCode = 2;
 try {
   const report = await createReconciler(reconcilerOptionsFrom(environment, pool)).run({
     trigger: 'cli',
-    onProgress: progress.update,
+    onProgress: (event) => progress.update(event),
   });
   progress.stop();
   process.stdout.write(

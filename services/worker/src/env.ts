@@ -1,14 +1,6 @@
 // The worker's environment, parsed once at start-up. Prices (fees, review minimum, FX rate and spread) have no
 // defaults: a deployment states them, and `npm run dev` and the tests pass their own.
-import {
-  envHost,
-  envHostPort,
-  envLogLevel,
-  envPort,
-  envPostgresUrl,
-  envRedisUrl,
-  envUrl,
-} from '@cardgate/config';
+import { envHost, envHostPort, envLogLevel, envPort, envPostgresUrl, envRedisUrl } from '@cardgate/config';
 import { parseMoney, parseRate, USDT, type Money } from '@cardgate/money';
 import { z } from 'zod';
 import type { MoneySettings } from './activities/index.ts';
