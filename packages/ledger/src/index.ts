@@ -11,5 +11,11 @@ export {
   type AccountAt,
   type JournalEntry,
 } from './reconciliation-reads.ts';
-export { importPostedTransfers, importTransfersMax, type ImportedTransfer } from './import.ts';
+export {
+  importAccounts,
+  importAccountsMax,
+  importPostedTransfers,
+  importTransfersMax,
+  type ImportedTransfer,
+} from './import.ts';
 export { verifyLedger } from './verify.ts';
