@@ -17,6 +17,7 @@ import { createReconciler, type Finding, type Reconciler } from '@cardgate/recon
 import { useTestDatabase, uniqueSuffix } from '@cardgate/test-harness';
 import { accountExtendedPublicKey, createTronNodeClient } from '@cardgate/tron';
 import {
+  devnetBalanceCheckerContract,
   devnetFaucetAddress,
   mainnetUsdtContract,
   startDevnet,
@@ -127,6 +128,7 @@ beforeAll(async () => {
       chainId,
       startBlock: 0,
       creditGraceBlocks: 0,
+      balanceChecker: devnetBalanceCheckerContract,
     },
     provider: createHttpCardProvider({ baseUrl: stack.sandbox.url, apiKey: sandboxApiKey, timeoutMs: 2_000 }),
     providerGraceMs: 0,

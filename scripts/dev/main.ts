@@ -14,6 +14,7 @@ import {
   type RedisServer,
 } from '@cardgate/local-stack';
 import { developmentApiKey, developmentWebhookSecret } from '@cardgate/card-sandbox';
+import { devnetBalanceCheckerContract } from '@cardgate/tron-devnet';
 import {
   devPaths,
   isProcessAlive,
@@ -244,6 +245,7 @@ try {
         WATCHER_CHAIN_ID: world.chainId,
         WATCHER_START_BLOCK: '0',
         RECONCILE_CREDIT_GRACE_BLOCKS: process.env.RECONCILE_CREDIT_GRACE_BLOCKS ?? '60',
+        RECONCILE_BALANCE_CHECKER_CONTRACT: devnetBalanceCheckerContract,
       },
     },
   ];

@@ -1,6 +1,7 @@
 // Where `npm run reconcile` finds the parts of a running `npm run dev` when the services' variables are not set: the
 // database, the devnet and the sandbox on their dev ports, the world's chain id and the sandbox's development key.
 import { developmentApiKey } from '@cardgate/card-sandbox';
+import { devnetBalanceCheckerContract } from '@cardgate/tron-devnet';
 import { readDevState } from '../dev/state.ts';
 import { readWorld } from '../dev/world.ts';
 
@@ -17,6 +18,7 @@ export function developmentDefaults(): { variables: Record<string, string>; note
     CARD_PROVIDER_API_KEY: developmentApiKey,
     // The devnet makes a block a second: 60 blocks is a minute for the watcher and the worker to credit.
     RECONCILE_CREDIT_GRACE_BLOCKS: '60',
+    RECONCILE_BALANCE_CHECKER_CONTRACT: devnetBalanceCheckerContract,
     // The sandbox retries webhooks for about 10 minutes; 2 minutes covers a restarting receiver.
     RECONCILE_PROVIDER_GRACE_MS: '120000',
     ...(postgres && !postgres.includes('***') ? { DATABASE_URL: postgres } : {}),

@@ -27,6 +27,8 @@ export const reconciliationSourcesEnvironment = {
     .string()
     .refine(isTronAddress, 'must be a TRON address')
     .default('TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t'),
+  /** A balance-checker contract (`balances(address[],address[])`): 500 balances a call instead of one. */
+  RECONCILE_BALANCE_CHECKER_CONTRACT: z.string().refine(isTronAddress, 'must be a TRON address').optional(),
   WATCHER_CHAIN_ID: z
     .string()
     .regex(/^[a-z0-9-]{1,64}$/)
@@ -72,6 +74,9 @@ export function reconcilerOptionsFrom(
       chainId: environment.WATCHER_CHAIN_ID,
       startBlock: environment.WATCHER_START_BLOCK,
       creditGraceBlocks: environment.RECONCILE_CREDIT_GRACE_BLOCKS,
+      ...(environment.RECONCILE_BALANCE_CHECKER_CONTRACT
+        ? { balanceChecker: environment.RECONCILE_BALANCE_CHECKER_CONTRACT }
+        : {}),
     },
     provider: createHttpCardProvider({
       baseUrl: environment.CARD_PROVIDER_URL,

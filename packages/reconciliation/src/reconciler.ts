@@ -185,8 +185,8 @@ export function createReconciler(options: ReconcilerOptions) {
       );
     const recentBefore = await chain.transfersTo(ours, position.solidifiedBlock + 1, position.headBlock);
     done = 0;
-    const { balances } = await chain.balances(addresses, () =>
-      progress({ step: 'chain: balances', done: ++done, total: addresses.length }),
+    const { balances } = await chain.balances(addresses, (count) =>
+      progress({ step: 'chain: balances', done: (done += count), total: addresses.length }),
     );
     return { position, finalBlocks, recentBefore, balances };
   }
@@ -259,22 +259,33 @@ export function createReconciler(options: ReconcilerOptions) {
         const chainRead = await timed(() => readChain(addresses, progress));
         const providerRead = await timed(() => readProvider(progress));
         const ledgerSeq = await ledgerReads.lastSeq();
-        progress({ step: 'ledger: verify', done: 0, total: 1 });
-        const verify = await timed(() => verifyLedger(pool));
-        progress({ step: 'ledger: deposits and cards', done: 0, total: 1 });
-        const ledgerRead = await timed(async () => {
-          const [depositEntries, loadEntries, treasury, prefund, cardAccounts, cardTables, finalTransfers] =
-            await Promise.all([
-              journal(depositCreditCodes, ledgerSeq),
-              journal([cardLoadCode], ledgerSeq),
-              accountsAt('treasury:tron:USDT', ledgerSeq),
-              accountsAt('provider:prefund:USD', ledgerSeq),
-              accountsAt('card:', ledgerSeq),
-              readCardTables(),
-              recordedFinal(),
-            ]);
-          return { depositEntries, loadEntries, treasury, prefund, cardAccounts, cardTables, finalTransfers };
-        });
+        // verify and the reads run side by side on their own connections: the database works on one while this
+        // process parses the other's rows.
+        progress({ step: 'ledger: verify and reads', done: 0, total: 1 });
+        const [verify, ledgerRead] = await Promise.all([
+          timed(() => verifyLedger(pool)),
+          timed(async () => {
+            const [depositEntries, loadEntries, treasury, prefund, cardAccounts, cardTables, finalTransfers] =
+              await Promise.all([
+                journal(depositCreditCodes, ledgerSeq),
+                journal([cardLoadCode], ledgerSeq),
+                accountsAt('treasury:tron:USDT', ledgerSeq),
+                accountsAt('provider:prefund:USD', ledgerSeq),
+                accountsAt('card:', ledgerSeq),
+                readCardTables(),
+                recordedFinal(),
+              ]);
+            return {
+              depositEntries,
+              loadEntries,
+              treasury,
+              prefund,
+              cardAccounts,
+              cardTables,
+              finalTransfers,
+            };
+          }),
+        ]);
         // Transfers that arrived while balances and the ledger were read: in flight, and their addresses' balances
         // may or may not include them.
         const { position } = chainRead.value;
