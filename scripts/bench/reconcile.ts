@@ -7,6 +7,7 @@
 // floor measured in the same run on the same data (a count(*) scan of the same tables; the same number of plain node
 // requests at the same concurrency) and the ratio. Target: a run under 60 s on this machine.
 import { randomBytes } from 'node:crypto';
+import { availableParallelism, loadavg } from 'node:os';
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { sql } from '@cardgate/db';
