@@ -192,7 +192,7 @@ try {
     pool.one(sql.type(
       count,
     )`select (select count(*) from ledger_transfer) + (select count(*) from ledger_account)
-      + (select count(*) from deposit_address) as count`),
+      as count`),
   );
   const client = createTronNodeClient({ baseUrl: devnetUrl, timeoutMs: 30_000, socketsMax: nodeConcurrency });
   const head = (await client.latestHeader()).block_header.raw_data.number ?? 0;
@@ -213,7 +213,7 @@ try {
     for (let number = 0; number <= head; number += 1) await client.transactionInfoByBlock(number);
   });
   say(
-    `floors: count(*) of ledger_transfer, ledger_account and the address table ${seconds(scanFloor.ms)}; ` +
+    `floors: count(*) of ledger_transfer and ledger_account ${seconds(scanFloor.ms)}; ` +
       `${balanceCalls} plain node requests (a block header, as many as the balance calls) ${nodeConcurrency} at a time ${seconds(requestFloor.ms)}; ` +
       `every block's transaction info read once ${seconds(blockFloor.ms)}`,
   );
