@@ -242,6 +242,8 @@ try {
   const ratio = (ms: number, floorMs: number): string => `${(ms / Math.max(floorMs, 0.001)).toFixed(1)}×`;
   const print = (label: string, report: ReconciliationReport): void => {
     const t = report.timingsMs;
+    // Figures from a shared machine mean little without its load: printed with each run.
+    say(`${label}: load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
     say(
       `${label}: ${seconds(report.durationMs)} in all (target < ${seconds(targetMs)}: ${report.durationMs < targetMs ? 'met' : 'MISSED'}); ${report.differences} differences, ${report.inFlight} in flight`,
     );
