@@ -118,12 +118,19 @@ export function chainFindings(input: ChainComparisonInput): Finding[] {
   const addNotYetInLedger = (transfer: ChainTransfer): void => {
     notYetInLedger.set(transfer.toHex41, (notYetInLedger.get(transfer.toHex41) ?? 0n) + transfer.amountMinor);
   };
-  const matched = new Set<string>();
-
+  // Effects are taken out of `effectsByKey` as transfers claim them: what is left has no transfer on chain.
   for (const transfer of input.finalTransfers) {
     const key = effectKey(transfer.txId, transfer.logIndex);
-    matched.add(key);
     const effects = effectsByKey.get(key) ?? [];
+    effectsByKey.delete(key);
+    // The common case, one effect of the same amount to the right user, builds nothing.
+    const only = effects.length === 1 ? effects[0]! : undefined;
+    if (
+      only !== undefined &&
+      only.amountMinor === transfer.amountMinor &&
+      byAddress.get(transfer.toHex41)?.userId === only.userId
+    )
+      continue;
     const objects = objectsOf(transfer);
     if (effects.length === 0) {
       if (transfer.blockNumber > input.solidifiedBlock - input.creditGraceBlocks) {
@@ -206,14 +213,15 @@ export function chainFindings(input: ChainComparisonInput): Finding[] {
 
   for (const transfer of input.recentTransfers) {
     const key = effectKey(transfer.txId, transfer.logIndex);
-    matched.add(key);
-    if (!effectsByKey.has(key)) addNotYetInLedger(transfer);
+    const effects = effectsByKey.get(key);
+    effectsByKey.delete(key);
+    if (!effects) addNotYetInLedger(transfer);
     findings.push(
       inFlight({
         comparison: 'chain',
         kind: 'deposit_not_final',
         asset,
-        ledgerMinor: effectsByKey.get(key)?.reduce((sum, effect) => sum + effect.amountMinor, 0n) ?? null,
+        ledgerMinor: effects?.reduce((sum, effect) => sum + effect.amountMinor, 0n) ?? null,
         otherMinor: transfer.amountMinor,
         objects: objectsOf(transfer),
         detail: `transfer ${key} to ${base58Of(transfer.toHex41)} in block ${transfer.blockNumber} is above the solidified block ${input.solidifiedBlock}`,
@@ -221,9 +229,8 @@ export function chainFindings(input: ChainComparisonInput): Finding[] {
     );
   }
 
-  for (const effect of input.effects) {
+  for (const effect of [...effectsByKey.values()].flat()) {
     const key = effectKey(effect.txId, effect.logIndex);
-    if (matched.has(key)) continue;
     findings.push(
       difference({
         comparison: 'chain',
