@@ -99,7 +99,7 @@ describe('lint rules', { timeout: 120_000 }, () => {
   it('rejects a production import of another service, by path or by name, and allows a service its own files', async () => {
     for (const [source, filePath] of [
       ['../../worker/src/activities/index.ts', 'services/api/src/app.ts'],
-      ['../../../services/watcher/src/deposit-store.ts', 'packages/ledger/src/engine.ts'],
+      ['../../../services/watcher/src/follower.ts', 'packages/ledger/src/engine.ts'],
       ['@cardgate/worker', 'services/api/src/app.ts'],
     ] as const)
       expect(await ruleIds(importOf(source), filePath), source).toContain(standInRule);

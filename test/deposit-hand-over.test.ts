@@ -9,7 +9,7 @@ import { createDepositAddressStore } from '@cardgate/deposit-addresses';
 import { recordHistoryIfAsked, uniqueSuffix, useTestDatabase } from '@cardgate/test-harness';
 import { withTestWorker } from '../services/worker/src/testing.ts';
 import { AddressBook } from '../services/watcher/src/address-book.ts';
-import { createDepositStore } from '../services/watcher/src/deposit-store.ts';
+import { createDepositStore } from '@cardgate/deposit-store';
 import { createFollower } from '../services/watcher/src/follower.ts';
 import { createOutboxDispatcher } from '../services/watcher/src/outbox-dispatcher.ts';
 import { createTemporalHandOver } from '../services/watcher/src/temporal-hand-over.ts';

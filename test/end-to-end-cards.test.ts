@@ -11,7 +11,7 @@ import { recordHistoryIfAsked, useTestDatabase, uniqueSuffix } from '@cardgate/t
 import { depositWorkflowId, type DepositWorkflowResult } from '@cardgate/contracts';
 import { AddressBook } from '../services/watcher/src/address-book.ts';
 import { createDepositAddressSource } from '../services/watcher/src/address-book-store.ts';
-import { createDepositStore } from '../services/watcher/src/deposit-store.ts';
+import { createDepositStore } from '@cardgate/deposit-store';
 import { createFollower } from '../services/watcher/src/follower.ts';
 import { createOutboxDispatcher } from '../services/watcher/src/outbox-dispatcher.ts';
 import { createTemporalHandOver } from '../services/watcher/src/temporal-hand-over.ts';

@@ -25,7 +25,7 @@ import {
 } from '@cardgate/tron-devnet';
 import { AddressBook } from '../services/watcher/src/address-book.ts';
 import { createDepositAddressSource } from '../services/watcher/src/address-book-store.ts';
-import { createDepositStore } from '../services/watcher/src/deposit-store.ts';
+import { createDepositStore } from '@cardgate/deposit-store';
 import { createFollower } from '../services/watcher/src/follower.ts';
 import { createOutboxDispatcher } from '../services/watcher/src/outbox-dispatcher.ts';
 import { rescan } from '../services/watcher/src/rescan.ts';

@@ -18,6 +18,7 @@ import { createDepositAddressService } from '@cardgate/deposit-addresses';
 import { cardIssueWorkflowId, cardIssueWorkflowType } from '@cardgate/contracts';
 import { z } from 'zod';
 import { startService, type RunningService } from '../dev/services.ts';
+import { developmentApiEnvironment } from '../dev/development-keys.ts';
 import { createBenchDatabase } from './database.ts';
 import { percentileMs } from './stats.ts';
 
@@ -86,7 +87,12 @@ const services: RunningService[] = [
     name: 'api',
     entry: 'services/api/src/main.ts',
     healthUrl: `${urls.api}/health`,
-    env: { ...common, API_PORT: String(ports.api), CARD_WEBHOOK_SECRET: developmentWebhookSecret },
+    env: {
+      ...common,
+      ...developmentApiEnvironment(),
+      API_PORT: String(ports.api),
+      CARD_WEBHOOK_SECRET: developmentWebhookSecret,
+    },
     onExit,
   }),
   startService({

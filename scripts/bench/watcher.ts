@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import type { DepositEvent } from '@cardgate/contracts';
 import { AddressBook } from '../../services/watcher/src/address-book.ts';
 import { createDepositAddressSource } from '../../services/watcher/src/address-book-store.ts';
-import { createDepositStore } from '../../services/watcher/src/deposit-store.ts';
+import { createDepositStore } from '@cardgate/deposit-store';
 import { createFollower } from '../../services/watcher/src/follower.ts';
 import { createLeaderLock } from '../../services/watcher/src/leader-lock.ts';
 import { createWatcherMetrics } from '../../services/watcher/src/metrics.ts';

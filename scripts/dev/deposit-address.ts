@@ -2,13 +2,9 @@
 // database, derived from the development mnemonic's account xpub. Then send it devnet USDT with
 // `node packages/stand-ins/tron-devnet/src/send-usdt.ts <address> <amount>` and watch the watcher and worker logs.
 import { createDatabasePool } from '@cardgate/db';
-import { accountExtendedPublicKey } from '@cardgate/tron';
 import { createDepositAddressService } from '@cardgate/deposit-addresses';
 import { defaultLocalPostgresUrl, withDatabase } from '@cardgate/local-stack';
-
-/** The BIP39 test mnemonic: public, for development only; production takes an xpub from its secret store. */
-const developmentMnemonic =
-  'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+import { developmentDepositXpub } from './development-keys.ts';
 
 const userId = process.argv[2];
 if (!userId) {
@@ -20,7 +16,7 @@ const pool = await createDatabasePool({
 });
 const service = createDepositAddressService({
   pool,
-  xpub: accountExtendedPublicKey(developmentMnemonic, 0),
+  xpub: developmentDepositXpub,
   account: 0,
 });
 const address = await service.assign(userId);

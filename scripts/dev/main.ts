@@ -14,6 +14,7 @@ import {
   type RedisServer,
 } from '@cardgate/local-stack';
 import { developmentApiKey, developmentWebhookSecret } from '@cardgate/card-sandbox';
+import { developmentApiEnvironment, developmentPrices } from './development-keys.ts';
 import { devnetBalanceCheckerContract } from '@cardgate/tron-devnet';
 import {
   devPaths,
@@ -211,7 +212,11 @@ try {
       name: 'api',
       entry: 'services/api/src/main.ts',
       healthUrl: `${apiUrl}/health`,
-      env: { API_PORT: String(ports.api), CARD_WEBHOOK_SECRET: developmentWebhookSecret },
+      env: {
+        API_PORT: String(ports.api),
+        CARD_WEBHOOK_SECRET: developmentWebhookSecret,
+        ...developmentApiEnvironment(),
+      },
     },
     {
       name: 'watcher',
@@ -232,13 +237,7 @@ try {
         WORKER_HEALTH_PORT: String(ports.worker),
         CARD_PROVIDER_URL: sandboxUrl,
         CARD_PROVIDER_API_KEY: developmentApiKey,
-        // Development prices: 0.5 USDT + 1% per deposit, review below 5 USDT, 2 USDT per card, 1.5% FX spread.
-        DEPOSIT_FEE_FIXED_USDT: process.env.DEPOSIT_FEE_FIXED_USDT ?? '0.5',
-        DEPOSIT_FEE_BPS: process.env.DEPOSIT_FEE_BPS ?? '100',
-        DEPOSIT_REVIEW_BELOW_USDT: process.env.DEPOSIT_REVIEW_BELOW_USDT ?? '5',
-        CARD_ISSUE_FEE_USDT: process.env.CARD_ISSUE_FEE_USDT ?? '2',
-        USDT_USD_RATE: process.env.USDT_USD_RATE ?? '0.9995',
-        FX_SPREAD_BPS: process.env.FX_SPREAD_BPS ?? '150',
+        ...developmentPrices(),
         // The hourly reconciliation Schedule reads the devnet like the watcher; a devnet block is a second, so 60
         // blocks give the watcher and the worker a minute to credit before an uncredited deposit is a difference.
         TRON_NODE_URLS: devnetUrl,

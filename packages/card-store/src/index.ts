@@ -11,6 +11,7 @@ export * from './card-loads.ts';
 export * from './card-transactions.ts';
 export * from './cards.ts';
 export * from './reconciliation-reads.ts';
+export * from './cards-of-user-query.ts';
 
 export function createCardStore(pool: DatabasePool) {
   return {

@@ -1,7 +1,7 @@
-// The deposit event's one schema: the watcher's SQL builds it (deposit-store.ts, tested against PostgreSQL), the
-// outbox dispatcher checks every row with it, and the deposit workflow receives what it accepted. Deterministic (zod
-// and the money package, no I/O), so a workflow may parse with it too; the package index leaves it out only to keep
-// zod out of workflow bundles that need just the type (deposit.ts).
+// The deposit event's one schema: the deposit store's SQL builds it (packages/deposit-store, tested against
+// PostgreSQL), the outbox dispatcher checks every row with it, and the deposit workflow receives what it accepted.
+// Deterministic (zod and the money package, no I/O), so a workflow may parse with it too; the package index leaves it
+// out only to keep zod out of workflow bundles that need just the type (deposit.ts).
 import { z } from 'zod';
 import { assetByCode, MoneyError, parseMinorUnits, type Money } from '@cardgate/money';
 import { depositEventKinds } from './deposit.ts';

@@ -90,6 +90,13 @@ export function createDepositAddressStore(pool: DatabasePool) {
         select user_id from deposit_address where address_base58 = ${address} or address_hex = ${address}`);
     },
 
+    /** The user's deposit address, if one was assigned (a read: it never hands out an index). */
+    async addressOf(userId: string): Promise<DepositAddress | null> {
+      const row = await pool.maybeOne(sql.type(addressRow)`
+        select user_id, derivation_index, address_base58, address_hex from deposit_address where user_id = ${userId}`);
+      return row ? toAddress(row) : null;
+    },
+
     /**
      * Stores addresses derived elsewhere in one statement; the caller vouches that each is its index's derivation.
      * Returns how many were inserted.

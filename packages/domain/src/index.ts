@@ -7,3 +7,5 @@ export * from './card-load-quote.ts';
 export * from './card-load-plan.ts';
 export * from './card-transaction-state.ts';
 export * from './card-transaction-plan.ts';
+export * from './program-limits.ts';
+export * from './transfer-references.ts';

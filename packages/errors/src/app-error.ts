@@ -7,6 +7,7 @@ export const errorCodes = {
   unauthenticated: { httpStatus: 401, retryable: false },
   forbidden: { httpStatus: 403, retryable: false },
   not_found: { httpStatus: 404, retryable: false },
+  method_not_allowed: { httpStatus: 405, retryable: false },
   conflict: { httpStatus: 409, retryable: false },
   payload_too_large: { httpStatus: 413, retryable: false },
   unsupported_media_type: { httpStatus: 415, retryable: false },

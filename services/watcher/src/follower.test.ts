@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { sql } from '@cardgate/db';
 import { useTestDatabase, uniqueSuffix } from '@cardgate/test-harness';
 import { AddressBook } from './address-book.ts';
-import { createDepositStore, CursorMovedError } from './deposit-store.ts';
+import { createDepositStore, CursorMovedError } from '@cardgate/deposit-store';
 import { createFollower } from './follower.ts';
 import { ScriptedChain } from './testing/scripted-chain.ts';
 import type { TokenTransfer } from './chain-source.ts';

@@ -4,7 +4,7 @@
 import type { AddressBook } from './address-book.ts';
 import type { ChainBlock, ChainSource } from './chain-source.ts';
 import { checkLinkage } from './chain-linkage.ts';
-import type { CursorPosition, DepositObservation, DepositStore } from './deposit-store.ts';
+import type { CursorPosition, DepositObservation, DepositStore } from '@cardgate/deposit-store';
 import { finalBlockNumber, type FinalityRule } from './finality.ts';
 
 export interface FollowerOptions {

@@ -8,7 +8,7 @@ import { createHealthRoutes, serveApp, temporalHealthCheck } from '@cardgate/hea
 import { createTronNodeClient } from '@cardgate/tron';
 import { AddressBook } from './address-book.ts';
 import { createDepositAddressSource } from './address-book-store.ts';
-import { createDepositStore } from './deposit-store.ts';
+import { createDepositStore } from '@cardgate/deposit-store';
 import { createFailoverSource } from './failover-source.ts';
 import { createFollower } from './follower.ts';
 import { createLeaderLock } from './leader-lock.ts';

@@ -9,9 +9,9 @@ import { sql } from '@cardgate/db';
 import type { DepositEvent } from '@cardgate/contracts';
 import { depositEventSchema } from '@cardgate/contracts/deposit-event';
 import { useTestDatabase } from '@cardgate/test-harness';
-import { createDepositStore } from './deposit-store.ts';
+import { createDepositStore } from '@cardgate/deposit-store';
 import { createOutboxDispatcher, type DepositHandOver } from './outbox-dispatcher.ts';
-import { blocks, observation, testToken } from './testing/deposit-fixtures.ts';
+import { blocks, observation, testToken } from '@cardgate/deposit-store/testing';
 
 const database = useTestDatabase();
 const noRows = z.object({});

@@ -5,7 +5,7 @@ import { createDatabasePool } from '@cardgate/db';
 import { createTronNodeClient } from '@cardgate/tron';
 import { AddressBook } from './address-book.ts';
 import { createDepositAddressSource } from './address-book-store.ts';
-import { createDepositStore } from './deposit-store.ts';
+import { createDepositStore } from '@cardgate/deposit-store';
 import { createFailoverSource } from './failover-source.ts';
 import { rescan } from './rescan.ts';
 import { createTronChainSource } from './tron-chain-source.ts';

@@ -3,7 +3,7 @@
 // dropped results). Idempotent: a second rescan of the same range records nothing. The cursor does not move.
 import type { AddressBook } from './address-book.ts';
 import type { ChainSource } from './chain-source.ts';
-import type { DepositStore } from './deposit-store.ts';
+import type { DepositStore } from '@cardgate/deposit-store';
 import { finalBlockNumber, type FinalityRule } from './finality.ts';
 import { depositsToOurAddresses } from './follower.ts';
 

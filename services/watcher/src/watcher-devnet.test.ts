@@ -13,7 +13,7 @@ import { serveApp, type RunningServer } from '@cardgate/health';
 import { useTestDatabase, uniqueSuffix } from '@cardgate/test-harness';
 import { AddressBook } from './address-book.ts';
 import { createDepositAddressSource } from './address-book-store.ts';
-import { createDepositStore, RescanMismatchError } from './deposit-store.ts';
+import { createDepositStore, RescanMismatchError } from '@cardgate/deposit-store';
 import { rescan } from './rescan.ts';
 import { createFailoverSource } from './failover-source.ts';
 import { createFollower } from './follower.ts';

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@cardgate/config';
 import type { Follower } from './follower.ts';
 import { ReorgTooDeepError } from './follower.ts';
-import { CursorMovedError, FinalityViolatedError } from './deposit-store.ts';
+import { CursorMovedError, FinalityViolatedError } from '@cardgate/deposit-store';
 import type { OutboxDispatcher } from './outbox-dispatcher.ts';
 import type { LeaderLock } from './leader-lock.ts';
 import type { WatcherMetrics } from './metrics.ts';

@@ -1,34 +1,18 @@
 // The worker's environment, parsed once at start-up. Prices (fees, review minimum, FX rate and spread) have no
 // defaults: a deployment states them, and `npm run dev` and the tests pass their own.
-import { envHost, envHostPort, envLogLevel, envPort, envPostgresUrl, envRedisUrl } from '@cardgate/config';
-import { parseMoney, parseRate, USDT, type Money } from '@cardgate/money';
+import {
+  envHost,
+  envHostPort,
+  envLogLevel,
+  envPort,
+  envPostgresUrl,
+  envRedisUrl,
+  pricingEnvironment,
+} from '@cardgate/config';
 import { z } from 'zod';
+import type { Money } from '@cardgate/money';
 import type { MoneySettings } from './activities/index.ts';
 import { reconciliationSourcesEnvironment } from '@cardgate/reconciliation';
-
-const usdtAmount = z.string().transform((value, context): Money => {
-  try {
-    return parseMoney(value, USDT, { allowZero: true });
-  } catch (error) {
-    context.addIssue({
-      code: 'custom',
-      message: error instanceof Error ? error.message : 'invalid USDT amount',
-    });
-    return z.NEVER;
-  }
-});
-const basisPoints = z
-  .string()
-  .regex(/^(0|[1-9][0-9]{0,3}|10000)$/, 'must be whole basis points 0..10000')
-  .transform((value) => BigInt(value));
-const rate = z.string().refine((value) => {
-  try {
-    parseRate(value);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be a positive decimal rate');
 
 export const workerEnvironment = {
   DATABASE_URL: envPostgresUrl,
@@ -40,12 +24,7 @@ export const workerEnvironment = {
   WORKER_HEALTH_HOST: envHost.default('127.0.0.1'),
   LOG_LEVEL: envLogLevel.default('info'),
   // CARD_PROVIDER_URL, CARD_PROVIDER_API_KEY and CARD_PROVIDER_TIMEOUT_MS come with the reconciliation's sources below.
-  DEPOSIT_FEE_FIXED_USDT: usdtAmount,
-  DEPOSIT_FEE_BPS: basisPoints,
-  DEPOSIT_REVIEW_BELOW_USDT: usdtAmount,
-  CARD_ISSUE_FEE_USDT: usdtAmount,
-  USDT_USD_RATE: rate,
-  FX_SPREAD_BPS: basisPoints,
+  ...pricingEnvironment,
   // The scheduled reconciliation reads the chain with the watcher's variables; without a node there is no schedule.
   ...reconciliationSourcesEnvironment,
   TRON_NODE_URLS: reconciliationSourcesEnvironment.TRON_NODE_URLS.optional(),

@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '@cardgate/errors';
 import { parseWebhook, webhookBodyBytesMax } from '@cardgate/card-provider';
-import type { ApiVariables } from '../middleware/request-context.ts';
+import type { ApiVariables } from '../lib/types.ts';
 import type { CardEventStore } from './event-store.ts';
 import type { CardEventDispatcher } from './event-dispatcher.ts';
 

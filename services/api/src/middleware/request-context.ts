@@ -4,15 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { runWithLogContext, type Logger } from '@cardgate/config';
+import type { AppEnv } from '../lib/types.ts';
 
-export interface ApiVariables {
-  requestId: string;
-  logger: Logger;
-}
+export type { ApiVariables } from '../lib/types.ts';
 
 const acceptableRequestId = /^[A-Za-z0-9._:-]{1,100}$/;
 
-export function requestContext(logger: Logger): MiddlewareHandler<{ Variables: ApiVariables }> {
+export function requestContext(logger: Logger): MiddlewareHandler<AppEnv> {
   return async (context, next) => {
     const offered = context.req.header('x-request-id');
     const requestId = offered && acceptableRequestId.test(offered) ? offered : randomUUID();

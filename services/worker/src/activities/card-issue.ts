@@ -9,7 +9,7 @@ import type { Ledger } from '@cardgate/ledger';
 import type { Logger } from '@cardgate/config';
 import type { Money } from '@cardgate/money';
 import { type CardIssueWorkflowInput } from '@cardgate/contracts';
-import { chart } from '@cardgate/domain';
+import { cardIssueFeeTransferIds, chart } from '@cardgate/domain';
 import type { AccountResolver } from './accounts.ts';
 
 export interface CardIssueActivityDependencies {
@@ -23,7 +23,7 @@ export interface CardIssueActivityDependencies {
 
 export type CardIssueInput = CardIssueWorkflowInput;
 
-const feeId = (cardId: string): string => `card:${cardId}:fee`;
+const feeId = (cardId: string): string => cardIssueFeeTransferIds(cardId).pending;
 
 export function createCardIssueActivities(dependencies: CardIssueActivityDependencies) {
   const { store, ledger, accountIds, provider, issueFee, logger } = dependencies;
@@ -72,7 +72,7 @@ export function createCardIssueActivities(dependencies: CardIssueActivityDepende
       if (issueFee.minor > 0n)
         await ledger.transfer({
           type: 'post_pending',
-          id: `${feeId(input.cardId)}:post`,
+          id: cardIssueFeeTransferIds(input.cardId).post,
           code: 'card_issue_fee',
           pendingId: feeId(input.cardId),
         });
@@ -86,7 +86,7 @@ export function createCardIssueActivities(dependencies: CardIssueActivityDepende
         if (pending)
           await ledger.transfer({
             type: 'void_pending',
-            id: `${feeId(input.cardId)}:void`,
+            id: cardIssueFeeTransferIds(input.cardId).void,
             code: 'card_issue_fee',
             pendingId: feeId(input.cardId),
           });

@@ -8,7 +8,7 @@ import type { Ledger, Metadata, TransferRequest } from '@cardgate/ledger';
 import { formatMoney, moneyFromMinor, parseMinorUnits, USDT, type Money, formatMinor } from '@cardgate/money';
 import type { Logger } from '@cardgate/config';
 import { type DepositCredit } from '@cardgate/contracts';
-import { chart, priceDeposit, type DepositPricing } from '@cardgate/domain';
+import { chart, depositTransferIds, priceDeposit, type DepositPricing } from '@cardgate/domain';
 import type { AccountResolver } from './accounts.ts';
 
 export interface DepositActivityDependencies {
@@ -29,11 +29,12 @@ export interface CreditDepositInput {
 
 export type { DepositCredit };
 
-export const depositTransferId = (txId: string, logIndex: number): string => `deposit:${txId}:${logIndex}`;
+export const depositTransferId = (txId: string, logIndex: number): string =>
+  depositTransferIds(txId, logIndex).credit;
 
 /** The deposit fee from the wallet to revenue, when there is one; its id derives from the deposit's. */
 function feeTransfers(
-  depositId: string,
+  ids: ReturnType<typeof depositTransferIds>,
   walletId: bigint,
   feesId: bigint,
   fee: Money,
@@ -42,7 +43,7 @@ function feeTransfers(
   if (fee.minor <= 0n) return [];
   const transfer: TransferRequest = {
     type: 'posted',
-    id: `${depositId}:fee`,
+    id: ids.fee,
     code: 'deposit_fee',
     debitAccountId: walletId,
     creditAccountId: feesId,
@@ -79,7 +80,8 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
         chart.wallet(userId),
         chart.depositFees,
       ]);
-      const id = depositTransferId(input.txId, input.logIndex);
+      const ids = depositTransferIds(input.txId, input.logIndex);
+      const id = ids.credit;
       const metadata = { txId: input.txId, logIndex: input.logIndex, userId };
       const transfers: TransferRequest[] = price.heldForReview
         ? [
@@ -104,7 +106,7 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
               amount: gross,
               metadata,
             },
-            ...feeTransfers(id, wallet, fees, price.fee, metadata),
+            ...feeTransfers(ids, wallet, fees, price.fee, metadata),
           ];
       const results = await ledger.submit(transfers);
       logger.info(
@@ -138,14 +140,15 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
       userId: string;
       approve: boolean;
     }): Promise<DepositCredit> {
-      const id = depositTransferId(input.txId, input.logIndex);
+      const ids = depositTransferIds(input.txId, input.logIndex);
+      const id = ids.credit;
       const held = await ledger.transferById(id);
       if (!held || held.kind !== 'pending')
         throw new AppError('conflict', `deposit ${id} is not held for review`, { reason: 'not_held' });
       const gross = moneyFromMinor(held.amountMinor, USDT);
       if (!input.approve) {
         await ledger.submit([
-          { type: 'void_pending', id: `${id}:reject`, code: 'deposit_rejected', pendingId: id },
+          { type: 'void_pending', id: ids.reject, code: 'deposit_rejected', pendingId: id },
         ]);
         return {
           userId: input.userId,
@@ -158,8 +161,8 @@ export function createDepositActivities(dependencies: DepositActivityDependencie
       const price = priceDeposit(gross, pricing);
       const [wallet, fees] = await accountIds([chart.wallet(input.userId), chart.depositFees]);
       await ledger.submit([
-        { type: 'post_pending', id: `${id}:release`, code: 'deposit_released', pendingId: id },
-        ...feeTransfers(id, wallet, fees, price.fee),
+        { type: 'post_pending', id: ids.release, code: 'deposit_released', pendingId: id },
+        ...feeTransfers(ids, wallet, fees, price.fee),
       ]);
       return {
         userId: input.userId,

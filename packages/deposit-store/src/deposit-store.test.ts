@@ -16,7 +16,7 @@ import {
   type DepositObservation,
   type WatchedToken,
 } from './deposit-store.ts';
-import { blocks, observation, testToken, tip } from './testing/deposit-fixtures.ts';
+import { blocks, observation, testToken, tip } from './testing.ts';
 
 const database = useTestDatabase();
 const outboxRow = z.object({ event: z.string(), sequence: z.number(), payload: z.unknown() });

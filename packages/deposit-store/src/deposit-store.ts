@@ -1,12 +1,28 @@
-// The watcher's PostgreSQL side. Every change of chain position and the deposits it reveals is written in one
-// transaction together with the outbox rows that hand the change to Temporal, so a crash at any point either keeps
-// all of it or none of it, and the dispatcher later delivers exactly what was committed.
+// The watcher's writes to the deposit tables. Every change of chain position and the deposits it reveals is written
+// in one transaction together with the outbox rows that hand the change to Temporal, so a crash at any point either
+// keeps all of it or none of it, and the dispatcher later delivers exactly what was committed.
 import { sql, type DatabasePool, type DatabaseTransactionConnection } from '@cardgate/db';
 import { z } from 'zod';
 import type { DepositEvent } from '@cardgate/contracts';
-import type { BlockHeader, TokenTransfer } from './chain-source.ts';
 
-export interface DepositObservation extends TokenTransfer {
+/** A block as the watcher records it (the watcher's chain source gives these; extra fields are ignored). */
+export interface BlockHeader {
+  readonly number: number;
+  /** 64 hex characters, lower case. */
+  readonly hash: string;
+  readonly parentHash: string;
+  readonly timestampMs: bigint;
+}
+
+/** A successful transfer of the watched token to one of our addresses, in the block it was seen in. */
+export interface DepositObservation {
+  readonly txId: string;
+  /** Index of the log within its transaction; with txId, the deposit's identity. */
+  readonly logIndex: number;
+  /** Base58 addresses. */
+  readonly from: string;
+  readonly to: string;
+  readonly amountMinor: bigint;
   readonly blockNumber: number;
   readonly blockHash: string;
   readonly blockTimestampMs: bigint;

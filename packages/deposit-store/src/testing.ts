@@ -1,9 +1,8 @@
-// For the deposit store's and the outbox dispatcher's tests: blocks and deposit observations with valid-looking ids
+// For the deposit store's, the outbox dispatcher's and the deposit reads' tests: blocks and deposit observations with valid-looking ids
 // (tx ids and hashes of 64 lower-case hex characters, as the deposit table's checks require), on a chain of the
 // test's own, so tests sharing one database never see each other's cursor or rows.
 import { randomBytes } from 'node:crypto';
-import type { BlockHeader } from '../chain-source.ts';
-import type { DepositObservation, WatchedToken } from '../deposit-store.ts';
+import type { BlockHeader, DepositObservation, WatchedToken } from './deposit-store.ts';
 
 export const hex64 = (): string => randomBytes(32).toString('hex');
 

@@ -1,0 +1,2 @@
+export * from './operator-tokens.ts';
+export * from './operator-audit.ts';

@@ -1,0 +1,270 @@
+// `npm run bench:api`: the user API's speed beside floors measured in the same run, on the same Node and machine:
+//   - HTTP floor: a bare Hono route on @hono/node-server (its own process), at 32 connections (autocannon);
+//   - database floor: the balance read through a pooled slonik connection in 32 concurrent loops (no HTTP);
+//   - authenticated GET /v1/balances on the real API process (services/api/src/main.ts), at 32 connections.
+//     Target: at least 60% of the lower floor, p99 under 20 ms.
+//   - POST /v1/cards/{id}/loads (a quote first, then the load: the ledger pending debit and the workflow start) at
+//     50 requests a second. Target: p99 under 100 ms.
+// PostgreSQL, Redis and Temporal are found or started as for the tests; the database is the bench's own.
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import { sign } from '@telegram-apps/init-data-node';
+import { sql } from '@cardgate/db';
+import { createCardStore } from '@cardgate/card-store';
+import { chart } from '@cardgate/domain';
+import { createLedger } from '@cardgate/ledger';
+import { findFreePort, findOrStartRedis, findOrStartTemporal } from '@cardgate/local-stack';
+import { parseMoney, USDT } from '@cardgate/money';
+import { z } from 'zod';
+import { startService, type RunningService } from '../dev/services.ts';
+import { developmentApiEnvironment, developmentBotToken } from '../dev/development-keys.ts';
+import { createBenchDatabase } from './database.ts';
+import { formatRow, percentileMs } from './stats.ts';
+
+const connections = 32;
+const durationSeconds = Number(process.env.BENCH_API_SECONDS ?? '10');
+const loadsPerSecond = 50;
+const loadSeconds = Number(process.env.BENCH_API_LOAD_SECONDS ?? '10');
+const loadsInFlightMax = 200;
+const floorShareTarget = 0.6;
+const balancesP99MsMax = 20;
+const loadsP99MsMax = 100;
+
+const database = await createBenchDatabase('cardgate_bench_api', 40);
+const redis = await findOrStartRedis();
+const temporal = await findOrStartTemporal({});
+const ports = { api: await findFreePort(), bare: await findFreePort() };
+const apiUrl = `http://127.0.0.1:${ports.api}`;
+const bareUrl = `http://127.0.0.1:${ports.bare}`;
+const services: RunningService[] = [];
+let stopping = false;
+const onExit = (name: string, code: number | null) => {
+  if (!stopping) console.error(`${name} exited (${String(code)})`);
+};
+
+async function stopAll(): Promise<void> {
+  stopping = true;
+  await Promise.all(services.map((service) => service.stop()));
+  await temporal.stop();
+  await redis.stop();
+  await database.close();
+}
+
+try {
+  services.push(
+    startService({
+      name: 'bare-http',
+      entry: 'scripts/bench/bare-http.ts',
+      healthUrl: `${bareUrl}/health`,
+      env: { ...process.env, BENCH_BARE_PORT: String(ports.bare) },
+      onExit,
+    }),
+    startService({
+      name: 'api',
+      entry: 'services/api/src/main.ts',
+      healthUrl: `${apiUrl}/health`,
+      env: {
+        ...(process.env as Record<string, string>),
+        ...developmentApiEnvironment(),
+        DATABASE_URL: database.url,
+        REDIS_URL: redis.url,
+        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_NAMESPACE: temporal.namespace,
+        TEMPORAL_TASK_QUEUE: `bench-api-${Date.now()}`,
+        API_PORT: String(ports.api),
+        CARD_WEBHOOK_SECRET: 'whsec_YmVuY2gtYXBpLXNlY3JldC1ub3QtdXNlZA==',
+        LOG_LEVEL: 'warn',
+        API_READS_PER_MINUTE: '1000000',
+        API_WRITES_PER_MINUTE: '1000000',
+        API_REQUESTS_PER_IP_PER_MINUTE: '1000000',
+        CARD_LIMIT_PER_LOAD_USD: '1000000',
+        CARD_LIMIT_DAILY_USD: '100000000',
+        CARD_LIMIT_MONTHLY_USD: '100000000',
+        CARD_BALANCE_MAX_USD: '100000000',
+        CARD_QUOTE_LIFETIME_MS: '600000',
+      },
+      onExit,
+    }),
+  );
+  await Promise.all(services.map((service) => service.waitHealthy(60_000)));
+
+  const initData = sign(
+    { user: { id: 4_200_000_001, first_name: 'Bench', language_code: 'en' } },
+    developmentBotToken,
+    new Date(),
+  );
+  const authorization = `tma ${initData}`;
+  const me = (await (await fetch(`${apiUrl}/v1/me`, { headers: { authorization } })).json()) as {
+    user: { id: string };
+  };
+  const userId = me.user.id;
+  const ledger = createLedger({ pool: database.pool });
+  const [treasury, wallet, fxPositionUsd] = await ledger.createAccounts([
+    chart.treasury,
+    chart.wallet(userId),
+    chart.fxPositionUsd,
+  ]);
+  if (!treasury || !wallet || !fxPositionUsd) throw new Error('bench accounts missing');
+  await ledger.transfer({
+    type: 'posted',
+    id: `bench-funding:${userId}`,
+    code: 'deposit',
+    debitAccountId: treasury.id,
+    creditAccountId: wallet.id,
+    amount: parseMoney('10000000', USDT),
+  });
+  const cardId = `crd_bench${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const cards = createCardStore(database.pool);
+  await cards.cards.beginIssue({ cardId, userId });
+  const [cardAccount] = await ledger.createAccounts([chart.card(cardId, userId)]);
+  if (!cardAccount) throw new Error('bench card account missing');
+  await cards.cards.open({
+    cardId,
+    userId,
+    providerToken: `card_bench_${cardId.slice(4)}`,
+    ledgerAccountId: cardAccount.id,
+    autoLoad: false,
+  });
+
+  // Database floor: the balance read of a user's accounts, pooled, in `connections` loops.
+  const balanceRead = sql.type(
+    z.object({
+      id: z.bigint(),
+      debits_posted: z.bigint(),
+      credits_posted: z.bigint(),
+      debits_pending: z.bigint(),
+    }),
+  )`select id, debits_posted, credits_posted, debits_pending from ledger_account where owner_ref = ${userId}`;
+  const databaseFloor = await (async () => {
+    const deadline = performance.now() + durationSeconds * 1000;
+    const latencies: number[] = [];
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (performance.now() < deadline) {
+          const started = performance.now();
+          await database.pool.any(balanceRead);
+          latencies.push(performance.now() - started);
+        }
+      }),
+    );
+    return { perSecond: latencies.length / durationSeconds, p99Ms: percentileMs(latencies, 0.99) };
+  })();
+
+  const cannon = (url: string, headers: Record<string, string>) =>
+    autocannon({ url, connections, duration: durationSeconds, headers });
+  const httpFloor = await cannon(`${bareUrl}/bare`, {});
+  const balances = await cannon(`${apiUrl}/v1/balances`, { authorization });
+  if (balances.non2xx > 0) throw new Error(`GET /v1/balances answered ${balances.non2xx} non-2xx responses`);
+
+  // Loads at a fixed rate: each is a quote, then the load with its own Idempotency-Key; the load's latency counts.
+  const loadLatencies: number[] = [];
+  let loadFailures = 0;
+  let inFlight = 0;
+  const loadOne = async (): Promise<void> => {
+    const quote = (await (
+      await fetch(`${apiUrl}/v1/quotes`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json' },
+        body: JSON.stringify({ cardId, amount: '10' }),
+      })
+    ).json()) as { id?: string };
+    if (!quote.id) {
+      loadFailures += 1;
+      return;
+    }
+    const started = performance.now();
+    const response = await fetch(`${apiUrl}/v1/cards/${cardId}/loads`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      body: JSON.stringify({ quoteId: quote.id }),
+    });
+    await response.arrayBuffer();
+    loadLatencies.push(performance.now() - started);
+    if (response.status >= 300) loadFailures += 1;
+  };
+  const loadTasks: Promise<void>[] = [];
+  const loadsTotal = loadsPerSecond * loadSeconds;
+  const loadStarted = performance.now();
+  for (let index = 0; index < loadsTotal; index += 1) {
+    const due = loadStarted + (index * 1000) / loadsPerSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    if (inFlight >= loadsInFlightMax) {
+      loadFailures += 1;
+      continue;
+    }
+    inFlight += 1;
+    loadTasks.push(loadOne().finally(() => (inFlight -= 1)));
+  }
+  await Promise.all(loadTasks);
+
+  const lowerFloor = Math.min(httpFloor.requests.average, databaseFloor.perSecond);
+  const widths = [44, 12, 12, 10, 24];
+  console.log(
+    `\nbench:api on ${connections} connections, ${durationSeconds} s each (Node ${process.version})`,
+  );
+  console.log(formatRow(['figure', 'per second', 'p99 ms', 'ratio', 'target'], widths));
+  console.log(
+    formatRow(
+      [
+        'HTTP floor: bare Hono route',
+        Math.round(httpFloor.requests.average),
+        httpFloor.latency.p99,
+        '1.000',
+        '',
+      ],
+      widths,
+    ),
+  );
+  console.log(
+    formatRow(
+      [
+        'database floor: pooled slonik balance read',
+        Math.round(databaseFloor.perSecond),
+        databaseFloor.p99Ms.toFixed(2),
+        '1.000',
+        '',
+      ],
+      widths,
+    ),
+  );
+  const balancesRatio = balances.requests.average / lowerFloor;
+  console.log(
+    formatRow(
+      [
+        'GET /v1/balances (authenticated)',
+        Math.round(balances.requests.average),
+        balances.latency.p99,
+        balancesRatio.toFixed(3),
+        `>= ${floorShareTarget} of lower floor, p99 < ${balancesP99MsMax}`,
+      ],
+      widths,
+    ),
+  );
+  const loadsP99 = percentileMs(loadLatencies, 0.99);
+  console.log(
+    formatRow(
+      [
+        `POST /v1/cards/{id}/loads at ${loadsPerSecond}/s`,
+        (loadLatencies.length / loadSeconds).toFixed(1),
+        loadsP99.toFixed(1),
+        '',
+        `p99 < ${loadsP99MsMax}`,
+      ],
+      widths,
+    ),
+  );
+  console.log(
+    `loads: ${loadLatencies.length} answered, ${loadFailures} failed or skipped; p50 ${percentileMs(loadLatencies, 0.5).toFixed(1)} ms`,
+  );
+  const met =
+    balancesRatio >= floorShareTarget &&
+    balances.latency.p99 < balancesP99MsMax &&
+    loadsP99 < loadsP99MsMax &&
+    loadFailures === 0;
+  console.log(met ? 'targets met' : 'targets NOT met');
+} finally {
+  await stopAll();
+}
