@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Entry point of the npm scripts. On a fresh clone it installs what is missing (npm dependencies, which include the
 # pinned Node 24 binary), then runs the task under that Node 24, whatever Node started npm.
-#   scripts/run.sh dev | test | lint | ops <command> | bench <name>
+#   scripts/run.sh dev | test | lint | ops <command> | reconcile [--json] | bench <name>
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -61,6 +61,8 @@ case "$task" in
     # The local development database unless DATABASE_URL names another.
     export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cardgate}"
     exec node services/ops/src/cli.ts "$@"
+  reconcile)
+    exec node scripts/reconcile/main.ts "$@"
     ;;
   bench)
     name="${1:?usage: scripts/run.sh bench <name>}"
@@ -68,7 +70,7 @@ case "$task" in
     exec node "scripts/bench/$name.ts" "$@"
     ;;
   *)
-    echo "usage: scripts/run.sh dev|test|lint|ops <command>|bench <name>" >&2
+    echo "usage: scripts/run.sh dev|test|lint|ops <command>|reconcile|bench <name>" >&2
     exit 64
     ;;
 esac

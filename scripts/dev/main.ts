@@ -15,6 +15,7 @@ import {
 } from '@cardgate/local-stack';
 import { developmentApiKey, developmentWebhookSecret } from '@cardgate/card-sandbox';
 import { developmentApiEnvironment, developmentPrices } from './development-keys.ts';
+import { devnetBalanceCheckerContract } from '@cardgate/tron-devnet';
 import {
   devPaths,
   isProcessAlive,
@@ -245,6 +246,13 @@ try {
         CARD_PROVIDER_URL: sandboxUrl,
         CARD_PROVIDER_API_KEY: developmentApiKey,
         ...developmentPrices(),
+        // The hourly reconciliation Schedule reads the devnet like the watcher; a devnet block is a second, so 60
+        // blocks give the watcher and the worker a minute to credit before an uncredited deposit is a difference.
+        TRON_NODE_URLS: devnetUrl,
+        WATCHER_CHAIN_ID: world.chainId,
+        WATCHER_START_BLOCK: '0',
+        RECONCILE_CREDIT_GRACE_BLOCKS: process.env.RECONCILE_CREDIT_GRACE_BLOCKS ?? '60',
+        RECONCILE_BALANCE_CHECKER_CONTRACT: devnetBalanceCheckerContract,
       },
     },
     {

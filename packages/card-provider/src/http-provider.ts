@@ -4,7 +4,15 @@ import { parseMinorUnits, assetByCode, type Money } from '@cardgate/money';
 import { z } from 'zod';
 import { createHttpClient, type HttpClientOptions } from './http-client.ts';
 import { CardProviderError } from './provider-error.ts';
-import type { CardProvider, ProviderCard, ProviderLoad, ProviderTransaction } from './types.ts';
+import type {
+  CardProvider,
+  CardProviderReports,
+  ProviderCard,
+  ProviderListRequest,
+  ProviderLoad,
+  ProviderTransaction,
+  ProviderTransactionListed,
+} from './types.ts';
 import { parseWebhook } from './webhook-event.ts';
 
 export interface HttpCardProviderOptions extends HttpClientOptions {
@@ -44,6 +52,29 @@ const transactionBody = z.object({
   mcc: z.string().nullish(),
 });
 const transactionsBody = z.object({ data: z.array(transactionBody).max(10_000) });
+/** Bound on a list page, as the API's page_size. */
+export const providerListPageSizeMax = 1_000;
+const listBody = z.object({ data: z.array(z.unknown()).max(providerListPageSizeMax), has_more: z.boolean() });
+const listedTransactionBody = transactionBody.extend({
+  events: z
+    .array(z.object({ created: z.string() }).loose())
+    .max(1_000)
+    .default([]),
+});
+const balancesBody = z.object({
+  data: z
+    .array(
+      z.object({
+        financial_account_type: z.string(),
+        currency: z.string(),
+        total_amount: minorText,
+        pending_amount: minorText,
+        available_amount: minorText,
+        as_of: z.string(),
+      }),
+    )
+    .max(16),
+});
 
 function decode<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   const parsed = schema.safeParse(body);
@@ -85,7 +116,27 @@ function toLoad(body: unknown): ProviderLoad {
   };
 }
 
-export function createHttpCardProvider(options: HttpCardProviderOptions): CardProvider {
+function toTransaction(transaction: z.infer<typeof transactionBody>): ProviderTransaction {
+  return {
+    token: transaction.token,
+    cardToken: transaction.card_token,
+    status: transaction.status,
+    amount: signed(transaction.amount, 'USD'),
+    settledAmount: signed(transaction.settled_amount, 'USD'),
+    pendingAmount: signed(transaction.pending_amount, 'USD'),
+    descriptor: transaction.descriptor ?? null,
+    mcc: transaction.mcc ?? null,
+  };
+}
+
+function listQuery(request: ProviderListRequest): string {
+  const size = Math.max(1, Math.min(request.pageSize, providerListPageSizeMax));
+  const after =
+    request.startingAfter === undefined ? '' : `&starting_after=${encodeURIComponent(request.startingAfter)}`;
+  return `?page_size=${size}${after}`;
+}
+
+export function createHttpCardProvider(options: HttpCardProviderOptions): CardProvider & CardProviderReports {
   const http = createHttpClient(options);
   const path = encodeURIComponent;
   const setState = async (cardToken: string, state: 'OPEN' | 'PAUSED' | 'CLOSED') =>
@@ -163,16 +214,62 @@ export function createHttpCardProvider(options: HttpCardProviderOptions): CardPr
         await http.send({ method: 'GET', path: `/v1/cards/${path(cardToken)}/transactions` }),
         'transaction list',
       );
-      return body.data.map((transaction): ProviderTransaction => ({
-        token: transaction.token,
-        cardToken: transaction.card_token,
-        status: transaction.status,
-        amount: signed(transaction.amount, 'USD'),
-        settledAmount: signed(transaction.settled_amount, 'USD'),
-        pendingAmount: signed(transaction.pending_amount, 'USD'),
-        descriptor: transaction.descriptor ?? null,
-        mcc: transaction.mcc ?? null,
-      }));
+      return body.data.map(toTransaction);
+    },
+
+    async listCards(request) {
+      const body = decode(
+        listBody,
+        await http.send({ method: 'GET', path: `/v1/cards${listQuery(request)}` }),
+        'card list',
+      );
+      return { items: body.data.map(toCard), hasMore: body.has_more };
+    },
+
+    async listLoads(request) {
+      const body = decode(
+        listBody,
+        await http.send({ method: 'GET', path: `/v1/loads${listQuery(request)}` }),
+        'load list',
+      );
+      return { items: body.data.map(toLoad), hasMore: body.has_more };
+    },
+
+    async listAllTransactions(request) {
+      const body = decode(
+        listBody,
+        await http.send({ method: 'GET', path: `/v1/transactions${listQuery(request)}` }),
+        'transaction list',
+      );
+      const items = body.data.map((item): ProviderTransactionListed => {
+        const transaction = decode(listedTransactionBody, item, 'transaction');
+        return { ...toTransaction(transaction), lastEventAt: transaction.events.at(-1)?.created ?? null };
+      });
+      return { items, hasMore: body.has_more };
+    },
+
+    async programBalance() {
+      const body = decode(
+        balancesBody,
+        await http.send({ method: 'GET', path: '/v1/balances' }),
+        'balance list',
+      );
+      const reserve = body.data.find((balance) => balance.financial_account_type === 'RESERVE');
+      if (!reserve)
+        throw new CardProviderError(
+          'not_retryable',
+          'malformed_response',
+          'the provider reported no program reserve',
+          {
+            code: 'unavailable',
+          },
+        );
+      return {
+        total: signed(reserve.total_amount, reserve.currency),
+        pending: signed(reserve.pending_amount, reserve.currency),
+        available: signed(reserve.available_amount, reserve.currency),
+        asOf: reserve.as_of,
+      };
     },
 
     parseWebhook(headers, rawBody, nowSeconds) {

@@ -56,3 +56,37 @@ export interface CardProvider {
   /** Verifies a webhook delivery (signature, timestamp tolerance) and parses it into a normalized event. */
   parseWebhook(headers: WebhookHeaders, rawBody: string, nowSeconds: number): CardTransactionEvent;
 }
+
+/** One page of a list: the items and whether more follow (ask again with the last item's token). */
+export interface ProviderPage<T> {
+  readonly items: readonly T[];
+  readonly hasMore: boolean;
+}
+
+export interface ProviderListRequest {
+  /** 1..1000. */
+  readonly pageSize: number;
+  /** The token of the last item of the previous page. */
+  readonly startingAfter?: string;
+}
+
+/** A transaction as a list of every card's transactions reports it, with the time of its last event. */
+export interface ProviderTransactionListed extends ProviderTransaction {
+  readonly lastEventAt: string | null;
+}
+
+/** The program's reserve at the provider: funding less what cards spent net (settled), and open holds (pending). */
+export interface ProviderProgramBalance {
+  readonly total: Money;
+  readonly pending: Money;
+  readonly available: Money;
+  readonly asOf: string;
+}
+
+/** The provider's reports: what a reconciliation reads, page by page, to compare with the ledger. */
+export interface CardProviderReports {
+  listCards(request: ProviderListRequest): Promise<ProviderPage<ProviderCard>>;
+  listLoads(request: ProviderListRequest): Promise<ProviderPage<ProviderLoad>>;
+  listAllTransactions(request: ProviderListRequest): Promise<ProviderPage<ProviderTransactionListed>>;
+  programBalance(): Promise<ProviderProgramBalance>;
+}

@@ -12,6 +12,7 @@ export * from './card-loads.ts';
 export * from './card-quotes.ts';
 export * from './card-transactions.ts';
 export * from './cards.ts';
+export * from './reconciliation-reads.ts';
 export * from './cards-of-user-query.ts';
 
 export function createCardStore(pool: DatabasePool) {

@@ -9,3 +9,4 @@ export * from './money-codec.ts';
 export * from './notifications.ts';
 export * from './operator.ts';
 export * from './recorded-names.ts';
+export * from './reconciliation.ts';

@@ -21,6 +21,10 @@ export interface DepositAddressEntry {
   readonly hex41: string;
 }
 
+export interface OwnedDepositAddress extends DepositAddressEntry {
+  readonly userId: string;
+}
+
 /** An address derived elsewhere (a benchmark's fixtures, an import), stored as it is. */
 export interface DepositAddressImport extends DepositAddress {
   readonly chainAccount: number;
@@ -33,6 +37,7 @@ const addressRow = z.object({
   address_hex: z.string(),
 });
 const entryRow = z.object({ id: z.bigint(), address_base58: z.string(), address_hex: z.string() });
+const ownedRow = entryRow.extend({ user_id: z.string() });
 const ownerRow = z.object({ user_id: z.string() });
 const indexRow = z.object({ index: z.number() });
 const noRows = z.object({});
@@ -63,6 +68,20 @@ export function createDepositAddressStore(pool: DatabasePool) {
       const rows = await pool.any(sql.type(entryRow)`
         select id, address_base58, address_hex from deposit_address where id > ${afterId} order by id limit ${limit}`);
       return rows.map((row) => ({ id: row.id, base58: row.address_base58, hex41: row.address_hex }));
+    },
+
+    /** Like `pageAfter`, with each address's owner: what a reconciliation maps ledger credits (by user) onto. */
+    async ownedPageAfter(afterId: bigint, limit: number): Promise<readonly OwnedDepositAddress[]> {
+      checkRowCount(limit, 'deposit address page');
+      const rows = await pool.any(sql.type(ownedRow)`
+        select id, user_id, address_base58, address_hex from deposit_address where id > ${afterId}
+        order by id limit ${limit}`);
+      return rows.map((row) => ({
+        id: row.id,
+        userId: row.user_id,
+        base58: row.address_base58,
+        hex41: row.address_hex,
+      }));
     },
 
     /** The user who owns the address, given in base58 (`T...`) or hex (`41...`) form; null when nobody does. */

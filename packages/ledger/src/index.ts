@@ -17,6 +17,19 @@ export {
   type StatementEntry,
   type StatementPage,
 } from './reads.ts';
-export { verifyLedger, type VerifyReport } from './verify.ts';
+export { verifyLedger, type VerifyProblem, type VerifyReport } from './verify.ts';
 export { LedgerInvariantError } from './invariants.ts';
 export type { CommitCounts } from './commit.ts';
+export {
+  createLedgerReconciliationReads,
+  reconciliationPageRowsMax,
+  type AccountAt,
+  type JournalEntry,
+} from './reconciliation-reads.ts';
+export {
+  importAccounts,
+  importAccountsMax,
+  importPostedTransfers,
+  importTransfersMax,
+  type ImportedTransfer,
+} from './import.ts';

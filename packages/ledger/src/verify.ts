@@ -3,9 +3,27 @@
 import { sql, type DatabasePool } from '@cardgate/db';
 import { z } from 'zod';
 
+/** One problem, by kind, with the objects it concerns and, where there are two sides, both amounts. */
+export interface VerifyProblem {
+  readonly kind:
+    | 'asset_posted_unbalanced'
+    | 'asset_pending_unbalanced'
+    | 'account_totals_differ_from_journal'
+    | 'structure';
+  readonly message: string;
+  readonly asset?: string;
+  readonly accountId?: bigint;
+  readonly field?: string;
+  /** The two sides: debits and credits of an asset, or an account's stored total and its journal's. */
+  readonly leftMinor?: bigint;
+  readonly rightMinor?: bigint;
+}
+
 export interface VerifyReport {
   readonly ok: boolean;
   readonly problems: readonly string[];
+  /** The same problems as `problems`, structured. */
+  readonly details: readonly VerifyProblem[];
   readonly accountsChecked: bigint;
   readonly transfersChecked: bigint;
 }
@@ -32,7 +50,7 @@ export async function verifyLedger(pool: DatabasePool): Promise<VerifyReport> {
     await connection.query(
       sql.type(z.object({}))`set transaction isolation level repeatable read, read only`,
     );
-    const problems: string[] = [];
+    const details: VerifyProblem[] = [];
 
     const perAsset = await connection.any(sql.type(assetTotalsRow)`
       select asset, coalesce(sum(debits_posted), 0)::int8 as debits_posted, coalesce(sum(credits_posted), 0)::int8 as credits_posted,
@@ -40,13 +58,21 @@ export async function verifyLedger(pool: DatabasePool): Promise<VerifyReport> {
       from ledger_account group by asset`);
     for (const row of perAsset) {
       if (row.debits_posted !== row.credits_posted)
-        problems.push(
-          `${row.asset}: posted debits ${row.debits_posted} ≠ posted credits ${row.credits_posted}`,
-        );
+        details.push({
+          kind: 'asset_posted_unbalanced',
+          message: `${row.asset}: posted debits ${row.debits_posted} ≠ posted credits ${row.credits_posted}`,
+          asset: row.asset,
+          leftMinor: row.debits_posted,
+          rightMinor: row.credits_posted,
+        });
       if (row.debits_pending !== row.credits_pending)
-        problems.push(
-          `${row.asset}: pending debits ${row.debits_pending} ≠ pending credits ${row.credits_pending}`,
-        );
+        details.push({
+          kind: 'asset_pending_unbalanced',
+          message: `${row.asset}: pending debits ${row.debits_pending} ≠ pending credits ${row.credits_pending}`,
+          asset: row.asset,
+          leftMinor: row.debits_pending,
+          rightMinor: row.credits_pending,
+        });
     }
 
     const mismatches = await connection.any(sql.type(mismatchRow)`
@@ -78,7 +104,14 @@ export async function verifyLedger(pool: DatabasePool): Promise<VerifyReport> {
       union all select id, 'credits_pending', credits_pending, cpe from compared where credits_pending <> cpe
       limit 100`);
     for (const row of mismatches)
-      problems.push(`account ${row.account_id}: stored ${row.field} ${row.stored} ≠ journal ${row.journal}`);
+      details.push({
+        kind: 'account_totals_differ_from_journal',
+        message: `account ${row.account_id}: stored ${row.field} ${row.stored} ≠ journal ${row.journal}`,
+        accountId: row.account_id,
+        field: row.field,
+        leftMinor: row.stored,
+        rightMinor: row.journal,
+      });
 
     const structural = await connection.any(sql.type(problemRow)`
       select 'open hold ' || o.transfer_id || ' names no pending transfer' as problem
@@ -113,13 +146,14 @@ export async function verifyLedger(pool: DatabasePool): Promise<VerifyReport> {
       ) last on true
       where (last.dp, last.cp, last.dpe, last.cpe) is distinct from (a.debits_posted, a.credits_posted, a.debits_pending, a.credits_pending)
       limit 100`);
-    for (const row of structural) problems.push(row.problem);
+    for (const row of structural) details.push({ kind: 'structure', message: row.problem });
 
     const counts = await connection.one(sql.type(countsRow)`
       select (select count(*) from ledger_account) as accounts, (select count(*) from ledger_transfer) as transfers`);
     return {
-      ok: problems.length === 0,
-      problems,
+      ok: details.length === 0,
+      problems: details.map((detail) => detail.message),
+      details,
       accountsChecked: counts.accounts,
       transfersChecked: counts.transfers,
     };

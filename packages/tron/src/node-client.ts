@@ -3,6 +3,13 @@
 // timeout and a malformed answer apart. It is the same code against the devnet and a real node.
 import { z } from 'zod';
 import { createJsonPost, TransportError, type JsonPostAnswer } from './json-post.ts';
+import { addressToWord, type TronAddress } from './address.ts';
+import {
+  balancesFunction,
+  balancesHoldersMax,
+  decodeUintArray,
+  encodeBalancesCall,
+} from './balance-checker.ts';
 import { isTransactionInfo, type TransactionInfo } from './transfer-log.ts';
 
 export class TronNodeError extends Error {
@@ -28,6 +35,11 @@ const blockSchema = z.object({
   transactions: z.array(z.object({ txID: z.string() }).loose()).optional(),
 });
 export type NodeBlock = z.infer<typeof blockSchema>;
+
+const constantCallSchema = z.object({
+  result: z.object({ result: z.boolean().optional(), code: z.string().optional() }).loose(),
+  constant_result: z.array(z.string().regex(/^[0-9a-f]*$/i)).optional(),
+});
 
 export interface TronNodeClientOptions {
   readonly baseUrl: string;
@@ -116,6 +128,64 @@ export function createTronNodeClient(options: TronNodeClientOptions) {
         'wallet/getblock',
         await post('wallet/getblock', { id_or_num: String(number), detail: false }),
       );
+    },
+    /**
+     * A TRC-20 token balance (`balanceOf(address)` through wallet/triggerconstantcontract) in the token's minor units,
+     * as of the node's head. The caller is the address itself: a constant call needs an owner but changes nothing.
+     */
+    async tokenBalanceOf(token: TronAddress, holder: TronAddress): Promise<bigint> {
+      const path = 'wallet/triggerconstantcontract';
+      const parsed = constantCallSchema.safeParse(
+        await post(path, {
+          owner_address: holder.hex41,
+          contract_address: token.hex41,
+          function_selector: 'balanceOf(address)',
+          parameter: addressToWord(holder),
+        }),
+      );
+      if (!parsed.success) throw new TronNodeError('malformed', `${path}: unexpected shape`);
+      const word = parsed.data.constant_result?.[0];
+      if (parsed.data.result.result !== true || word === undefined || word.length === 0)
+        throw new TronNodeError('client_error', `${path}: ${parsed.data.result.code ?? 'no result'}`);
+      return BigInt(`0x${word}`);
+    },
+    /**
+     * Many holders' balances of one token in one constant call to a balance-checker contract (balance-checker.ts),
+     * at most `balancesHoldersMax` holders; the answers in the holders' order.
+     */
+    async tokenBalancesOf(
+      checker: TronAddress,
+      token: TronAddress,
+      holders: readonly TronAddress[],
+    ): Promise<bigint[]> {
+      const path = 'wallet/triggerconstantcontract';
+      if (holders.length === 0) return [];
+      if (holders.length > balancesHoldersMax)
+        throw new RangeError(`at most ${balancesHoldersMax} holders per balance-checker call`);
+      const parsed = constantCallSchema.safeParse(
+        await post(path, {
+          owner_address: holders[0]!.hex41,
+          contract_address: checker.hex41,
+          function_selector: balancesFunction,
+          parameter: encodeBalancesCall(holders, [token]),
+        }),
+      );
+      if (!parsed.success) throw new TronNodeError('malformed', `${path}: unexpected shape`);
+      const result = parsed.data.constant_result?.[0];
+      if (parsed.data.result.result !== true || result === undefined)
+        throw new TronNodeError('client_error', `${path}: ${parsed.data.result.code ?? 'no result'}`);
+      let balances: bigint[];
+      try {
+        balances = decodeUintArray(result, balancesHoldersMax);
+      } catch (error) {
+        throw new TronNodeError('malformed', `${path}: ${(error as Error).message}`);
+      }
+      if (balances.length !== holders.length)
+        throw new TronNodeError(
+          'malformed',
+          `${path}: ${balances.length} balances for ${holders.length} holders`,
+        );
+      return balances;
     },
     async transactionInfoByBlock(number: number): Promise<TransactionInfo[]> {
       const json = await post('wallet/gettransactioninfobyblocknum', { num: number });

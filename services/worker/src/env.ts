@@ -7,12 +7,12 @@ import {
   envPort,
   envPostgresUrl,
   envRedisUrl,
-  envUrl,
   pricingEnvironment,
 } from '@cardgate/config';
 import { z } from 'zod';
 import type { Money } from '@cardgate/money';
 import type { MoneySettings } from './activities/index.ts';
+import { reconciliationSourcesEnvironment } from '@cardgate/reconciliation';
 
 export const workerEnvironment = {
   DATABASE_URL: envPostgresUrl,
@@ -28,10 +28,19 @@ export const workerEnvironment = {
   WORKER_HEALTH_PORT: envPort.default(8789),
   WORKER_HEALTH_HOST: envHost.default('127.0.0.1'),
   LOG_LEVEL: envLogLevel.default('info'),
-  CARD_PROVIDER_URL: envUrl,
-  CARD_PROVIDER_API_KEY: z.string().min(1),
-  CARD_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  // CARD_PROVIDER_URL, CARD_PROVIDER_API_KEY and CARD_PROVIDER_TIMEOUT_MS come with the reconciliation's sources below.
   ...pricingEnvironment,
+  // The scheduled reconciliation reads the chain with the watcher's variables; without a node there is no schedule.
+  ...reconciliationSourcesEnvironment,
+  TRON_NODE_URLS: reconciliationSourcesEnvironment.TRON_NODE_URLS.optional(),
+  /** How often the reconciliation Schedule runs (a Temporal duration), or `off`. */
+  RECONCILE_EVERY: z
+    .string()
+    .regex(
+      /^(off|\d{1,4} ?(seconds?|minutes?|hours?|days?|[smhd]))$/,
+      'must be a duration such as "1 hour", or off',
+    )
+    .default('1 hour'),
 };
 
 export function moneySettingsFrom(environment: {

@@ -14,6 +14,9 @@ import { cardProviderHealthCheck } from './readiness.ts';
 import { moneySettingsFrom, workerEnvironment } from './env.ts';
 import { notificationQueueName } from '@cardgate/contracts';
 import { createUserEventPublisher } from '@cardgate/user-events';
+import { Client, Connection } from '@temporalio/client';
+import { createReconciler, reconcilerOptionsFrom } from '@cardgate/reconciliation';
+import { ensureReconciliationSchedule } from './reconciliation-schedule.ts';
 
 const environment = loadEnvOrExit(workerEnvironment);
 const logger = createLogger({ service: 'worker', level: environment.LOG_LEVEL });
@@ -39,6 +42,10 @@ const provider = createHttpCardProvider({
   apiKey: environment.CARD_PROVIDER_API_KEY,
   timeoutMs: environment.CARD_PROVIDER_TIMEOUT_MS,
 });
+const tronNodeUrls = environment.TRON_NODE_URLS;
+const reconciler = tronNodeUrls
+  ? createReconciler(reconcilerOptionsFrom({ ...environment, TRON_NODE_URLS: tronNodeUrls }, pool))
+  : undefined;
 /** EX_SOFTWARE: an internal error; not 78 (configuration), which the dev supervisor does not restart. */
 const brokenInvariantExitCode = 70;
 const worker = await createWorker({
@@ -53,6 +60,7 @@ const worker = await createWorker({
     notifications,
     userEvents: createUserEventPublisher({ redis, keyPrefix: environment.USER_EVENTS_REDIS_PREFIX }),
     money: moneySettingsFrom(environment),
+    ...(reconciler ? { reconciler } : {}),
     onBrokenInvariant: (error) => {
       // A crash, as TigerStyle asks of a broken assertion: the exit code tells the supervisor it was not a clean stop,
       // and the activity in flight is retried on a worker whose ledger has not stopped.
@@ -88,6 +96,19 @@ logger.info({ url: healthServer.url, taskQueue: environment.TEMPORAL_TASK_QUEUE 
 
 // The native connection may close only after the worker has stopped polling, so cleanup waits for run() to end.
 const running = worker.run();
+
+if (reconciler && environment.RECONCILE_EVERY !== 'off') {
+  const clientConnection = await Connection.connect({ address: environment.TEMPORAL_ADDRESS });
+  try {
+    const outcome = await ensureReconciliationSchedule(
+      new Client({ connection: clientConnection, namespace: environment.TEMPORAL_NAMESPACE }),
+      { taskQueue: environment.TEMPORAL_TASK_QUEUE, every: environment.RECONCILE_EVERY },
+    );
+    logger.info({ every: environment.RECONCILE_EVERY, outcome }, 'reconciliation schedule ready');
+  } finally {
+    await clientConnection.close();
+  }
+} else logger.info('no reconciliation schedule: TRON_NODE_URLS is not set or RECONCILE_EVERY is off');
 onShutdown(
   logger,
   async () => {

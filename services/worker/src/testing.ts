@@ -9,6 +9,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '@cardgate/config';
+import type { Reconciler } from '@cardgate/reconciliation';
 import type { DatabasePool } from '@cardgate/db';
 import { createLedger, type Ledger, type LedgerInvariantError } from '@cardgate/ledger';
 import { parseMoney, USDT } from '@cardgate/money';
@@ -64,6 +65,8 @@ export interface TestWorkerOptions {
   readonly label?: string;
   readonly provider?: CardProvider;
   readonly money?: MoneySettings;
+  /** The scheduled reconciliation's runner. */
+  readonly reconciler?: Reconciler;
   /** Replaces activities, to inject a fault into one step (a compensation that fails, a crash after a write). */
   readonly overrideActivities?: (activities: Activities) => Partial<Activities>;
   /** Where the activities publish the users' live events (none when absent). */
@@ -94,6 +97,7 @@ export async function withTestWorker<T>(
       ...(options.userEvents ? { userEvents: options.userEvents } : {}),
       money: options.money ?? testMoneySettings,
       onBrokenInvariant: failTestOnBrokenInvariant,
+      ...(options.reconciler ? { reconciler: options.reconciler } : {}),
     });
     const worker = await createWorker({
       connection: nativeConnection,

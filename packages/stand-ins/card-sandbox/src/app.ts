@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { faultsPatchSchema, type FaultsPatch, type SandboxFaults } from './faults.ts';
 import { amount, validate } from './request.ts';
 import { simulateRoutes } from './simulate-routes.ts';
-import { hashRequest, SandboxError, SandboxState } from './state.ts';
+import { hashRequest, listPageSizeMax, SandboxError, SandboxState, type ListPage } from './state.ts';
+import { formatAmount } from './money-text.ts';
 import type { ReleaseOrder, WebhookSender, WebhookStats } from './webhook-sender.ts';
 
 export const bodyBytesMax = 64 * 1024;
@@ -40,6 +41,20 @@ export interface SandboxAppDependencies {
 }
 
 type SandboxContext = Context<{ Bindings: SandboxBindings }>;
+
+const listQuery = z.object({
+  page_size: z.coerce.number().int().min(1).max(listPageSizeMax).default(100),
+  starting_after: z.string().min(1).max(128).optional(),
+});
+
+/** Lithic's list paging: `page_size` (1-1000, default 100) and `starting_after` (the last token seen). */
+function listPageOf(context: SandboxContext): ListPage {
+  const query = validate(listQuery, {
+    page_size: context.req.query('page_size'),
+    starting_after: context.req.query('starting_after'),
+  });
+  return { pageSize: query.page_size, startingAfter: query.starting_after };
+}
 
 const idempotencyKeyPattern = /^[A-Za-z0-9:._-]{1,128}$/;
 
@@ -133,6 +148,14 @@ export function createSandboxApp(dependencies: SandboxAppDependencies) {
     return context.json(view, 201);
   });
 
+  app.get('/v1/cards', (context) => {
+    const page = state.listCards(listPageOf(context));
+    return context.json({
+      data: page.items.map((card) => state.cardView(card.token)),
+      has_more: page.hasMore,
+    });
+  });
+
   app.get('/v1/cards/:token', (context) => context.json(state.cardView(context.req.param('token'))));
 
   app.patch('/v1/cards/:token', async (context) => {
@@ -188,9 +211,41 @@ export function createSandboxApp(dependencies: SandboxAppDependencies) {
 
   app.get('/v1/loads', (context) => {
     const key = context.req.query('idempotency_key');
-    if (key === undefined || !idempotencyKeyPattern.test(key))
-      throw new SandboxError(400, 'invalid_request', 'the idempotency_key query parameter is required');
+    if (key === undefined) {
+      const page = state.listLoads(listPageOf(context));
+      return context.json({
+        data: page.items.map((load) => SandboxState.loadView(load)),
+        has_more: page.hasMore,
+      });
+    }
+    if (!idempotencyKeyPattern.test(key))
+      throw new SandboxError(400, 'invalid_request', 'the idempotency_key query parameter is malformed');
     return context.json(SandboxState.loadView(state.loadByIdempotencyKey(key)));
+  });
+
+  app.get('/v1/transactions', (context) => {
+    const page = state.listTransactions(listPageOf(context));
+    return context.json({
+      data: page.items.map((transaction) => SandboxState.transactionView(transaction)),
+      has_more: page.hasMore,
+    });
+  });
+
+  // The program's balance (Lithic's GET /v1/balances, one financial account here: the program's reserve).
+  app.get('/v1/balances', (context) => {
+    const balance = state.programBalance();
+    return context.json({
+      data: [
+        {
+          financial_account_type: 'RESERVE',
+          currency: 'USD',
+          total_amount: formatAmount(balance.settled),
+          pending_amount: formatAmount(balance.pending),
+          available_amount: formatAmount(balance.available),
+          as_of: new Date().toISOString(),
+        },
+      ],
+    });
   });
 
   // --- simulate (simulate-routes.ts) --------------------------------------------------------------------------------

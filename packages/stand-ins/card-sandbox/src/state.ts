@@ -17,6 +17,7 @@ import type {
   TransactionStatus,
   TransactionView,
 } from './state/records.ts';
+import { SandboxError } from './state/records.ts';
 import * as simulate from './state/simulate.ts';
 import { memoryStore, type SandboxStore, type SavedSandbox } from './state/store.ts';
 import { TransactionBook } from './state/transaction-book.ts';
@@ -25,6 +26,34 @@ import { cardView, loadView, transactionStatus, transactionView } from './state/
 export * from './state/records.ts';
 export { hashRequest, type IdempotencyLookup } from './state/idempotency.ts';
 export type { SandboxStore, SavedSandbox } from './state/store.ts';
+
+export interface ListPage {
+  readonly pageSize: number;
+  readonly startingAfter: string | undefined;
+}
+
+/** Bound on a list page, as Lithic's page_size. */
+export const listPageSizeMax = 1_000;
+
+/** Walks records in the order made; the token of the last one a client saw is where its next page starts. */
+function pageOf<T extends { readonly token: string }>(
+  records: IterableIterator<T>,
+  page: ListPage,
+): { items: T[]; hasMore: boolean } {
+  const items: T[] = [];
+  let started = page.startingAfter === undefined;
+  for (const record of records) {
+    if (!started) {
+      started = record.token === page.startingAfter;
+      continue;
+    }
+    if (items.length === page.pageSize) return { items, hasMore: true };
+    items.push(record);
+  }
+  if (!started)
+    throw new SandboxError(400, 'invalid_request', `starting_after ${page.startingAfter} is unknown`);
+  return { items, hasMore: false };
+}
 
 export class SandboxState {
   readonly #store: SandboxStore;
@@ -104,6 +133,34 @@ export class SandboxState {
     let pending = 0n;
     for (const load of this.#cards.loadsOf(cardToken)) settled += load.amount;
     for (const transaction of this.#transactions.of(cardToken)) {
+      settled += transaction.credited - transaction.debited;
+      pending += transaction.hold;
+    }
+    return { settled, pending, available: settled - pending };
+  }
+
+  /** Pages of every card, load or transaction in the order made, after the item `startingAfter` names. */
+  listCards(page: ListPage): { items: CardRecord[]; hasMore: boolean } {
+    return pageOf(this.#cards.allCards(), page);
+  }
+
+  listLoads(page: ListPage): { items: LoadRecord[]; hasMore: boolean } {
+    return pageOf(this.#cards.allLoads(), page);
+  }
+
+  listTransactions(page: ListPage): { items: TransactionRecord[]; hasMore: boolean } {
+    return pageOf(this.#transactions.all(), page);
+  }
+
+  /**
+   * The program's balance as the provider reports it: what the program was funded with (nothing, in the sandbox)
+   * less what its cards spent net: posted debits minus posted credits over every transaction; open holds pending.
+   * Loads move money inside the program (onto a card) and do not change it.
+   */
+  programBalance(): Balance {
+    let settled = 0n;
+    let pending = 0n;
+    for (const transaction of this.#transactions.all()) {
       settled += transaction.credited - transaction.debited;
       pending += transaction.hold;
     }

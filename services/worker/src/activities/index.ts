@@ -20,6 +20,8 @@ import { mapFailures, type BrokenInvariantHandler } from './failures.ts';
 import { createNotificationActivities } from './notifications.ts';
 import { createDepositSeenActivities } from './event-notifications.ts';
 import type { Notification } from '@cardgate/contracts';
+import { createReconciliationActivities } from './reconciliation.ts';
+import type { Reconciler } from '@cardgate/reconciliation';
 
 export interface MoneySettings {
   readonly deposit: DepositPricing;
@@ -36,6 +38,8 @@ export interface ActivityDependencies {
   /** The users' live event streams (GET /v1/events); absent in tests that do not look at them. */
   readonly userEvents?: UserEventPublisher;
   readonly money: MoneySettings;
+  /** The scheduled reconciliation's runner; absent when the worker has no TRON node configured. */
+  readonly reconciler?: Reconciler;
   /** Called when the ledger reports a broken invariant; main.ts logs it and exits the process (see failures.ts). */
   readonly onBrokenInvariant: BrokenInvariantHandler;
 }
@@ -95,6 +99,7 @@ export function createActivities(dependencies: ActivityDependencies) {
       ...createCardStateActivities({ store, provider, logger }),
       ...notifications,
       ...createDepositSeenActivities({ pool, logger, notify }),
+      ...createReconciliationActivities({ reconciler: dependencies.reconciler, logger }),
     },
     dependencies.onBrokenInvariant,
   );

@@ -5,3 +5,4 @@ export * from './card-issue.workflow.ts';
 export * from './card-load.workflow.ts';
 export * from './card-transaction.workflow.ts';
 export * from './card-state.workflow.ts';
+export * from './reconciliation.workflow.ts';

@@ -58,3 +58,18 @@ export const ledgerLocalActivity: LocalActivityOptions = {
   startToCloseTimeout: ledgerActivity.startToCloseTimeout,
   retry: ledgerActivity.retry,
 };
+
+/**
+ * A whole reconciliation run: minutes at most (bench:reconcile: 100,000 addresses and a million journal rows well
+ * under one); it heartbeats with its progress, so a lost worker is seen within the heartbeat timeout.
+ */
+export const reconciliationActivity: ActivityOptions = {
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: {
+    initialInterval: '10 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    maximumAttempts: 3,
+  },
+};

@@ -83,6 +83,16 @@ export class CardBook {
     return load;
   }
 
+  /** Every card, in the order they were made. */
+  allCards(): IterableIterator<CardRecord> {
+    return this.#cards.values();
+  }
+
+  /** Every load, in the order they were made. */
+  allLoads(): IterableIterator<LoadRecord> {
+    return this.#loads.values();
+  }
+
   loadsOf(cardToken: string): readonly LoadRecord[] {
     return this.#loadsByCard.get(cardToken) ?? [];
   }

@@ -37,6 +37,11 @@ export class TransactionBook {
     return transaction;
   }
 
+  /** Every transaction, oldest first. */
+  all(): IterableIterator<TransactionRecord> {
+    return this.#transactions.values();
+  }
+
   /** Oldest first. */
   of(cardToken: string): readonly TransactionRecord[] {
     return this.#byCard.get(cardToken) ?? [];
