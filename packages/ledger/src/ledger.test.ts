@@ -545,6 +545,74 @@ describe('database guards', () => {
     ).rejects.toMatchObject({ constraint: 'ledger_account_debits_within_credits' });
   });
 
+  it('refuses a journal row whose account is missing or holds another asset, and a change of an account’s id or asset', async () => {
+    // Migration 0011 checks this once per statement instead of with two foreign keys; the bad row comes last in a
+    // statement of several, so a check that looked at the first row only would let it through.
+    const { treasury, wallet } = await funded(10n);
+    const dollars = await account(ledger, { asset: 'USD' });
+    const row = (id: string, debit: bigint, credit: bigint, asset: string) =>
+      sql.fragment`(${id}, ${id}, 'posted', 'test', ${asset}, ${debit}, ${credit}, 1, 0, 0, 0, 0, 0, 0, 0, 0)`;
+    const insert = (...rows: ReturnType<typeof row>[]) =>
+      database.pool.query(sql.type(z.object({}))`
+        insert into ledger_transfer (id, batch_id, kind, code, asset, debit_account_id, credit_account_id, amount,
+          debit_debits_posted, debit_credits_posted, debit_debits_pending, debit_credits_pending,
+          credit_debits_posted, credit_credits_posted, credit_debits_pending, credit_credits_pending)
+        values ${sql.join(rows, sql.fragment`, `)}`);
+    const refusal = { cause: { code: '23503' } };
+    const before = await transferCount();
+    const good = () => row(transferId('direct'), treasury.id, wallet.id, 'USDT');
+    await expect(
+      insert(good(), good(), row(transferId('direct'), treasury.id, 999_999_999n, 'USDT')),
+    ).rejects.toMatchObject(refusal);
+    await expect(
+      insert(good(), row(transferId('direct'), 999_999_999n, wallet.id, 'USDT')),
+    ).rejects.toMatchObject(refusal);
+    await expect(
+      insert(good(), row(transferId('direct'), dollars.id, wallet.id, 'USDT')),
+    ).rejects.toMatchObject(refusal);
+    await expect(insert(row(transferId('direct'), treasury.id, wallet.id, 'USD'))).rejects.toMatchObject(
+      refusal,
+    );
+    expect(await transferCount()).toBe(before);
+    await database.pool.query(
+      sql.type(z.object({}))`update ledger_account set kind = kind where id = ${wallet.id}`,
+    );
+    await expect(
+      database.pool.query(
+        sql.type(z.object({}))`update ledger_account set asset = 'USD' where id = ${wallet.id}`,
+      ),
+    ).rejects.toMatchObject(refusal);
+    await expect(
+      database.pool.query(
+        sql.type(z.object({}))`update ledger_account set id = default where id = ${wallet.id}`,
+      ),
+    ).rejects.toMatchObject(refusal);
+  });
+
+  it('refuses journal ids and codes outside their rules at the limits the rules name (0011 rewrote both checks)', async () => {
+    const { treasury, wallet } = await funded(10n);
+    class RolledBack extends Error {}
+    // Inserted in a transaction that is then rolled back: an accepted row is never left in the journal.
+    const attempt = (id: string, code: string) =>
+      database.pool.transaction(async (connection) => {
+        await connection.query(sql.type(z.object({}))`
+          insert into ledger_transfer (id, batch_id, kind, code, asset, debit_account_id, credit_account_id, amount,
+            debit_debits_posted, debit_credits_posted, debit_debits_pending, debit_credits_pending,
+            credit_debits_posted, credit_credits_posted, credit_debits_pending, credit_credits_pending)
+          values (${id}, ${id}, 'posted', ${code}, 'USDT', ${treasury.id}, ${wallet.id}, 1, 0, 0, 0, 0, 0, 0, 0, 0)`);
+        throw new RolledBack();
+      });
+    const accepted = expect.any(RolledBack);
+    await expect(attempt(`A${'b:._-9'.repeat(22)}`.slice(0, 128), 'a'.repeat(64))).rejects.toEqual(accepted);
+    await expect(attempt('9', 'z0_.:-')).rejects.toEqual(accepted);
+    for (const id of ['a'.repeat(129), '-a', ':a', '', 'a b', 'a/b', 'é', 'a\n'])
+      await expect(attempt(id, 'test')).rejects.toMatchObject({ constraint: 'ledger_transfer_id_check' });
+    for (const code of ['a'.repeat(65), 'A', '1a', '', 'a b', 'aB', 'a\n'])
+      await expect(attempt(transferId(), code)).rejects.toMatchObject({
+        constraint: 'ledger_transfer_code_check',
+      });
+  });
+
   it('verify finds a tampered total', async () => {
     expect((await ledger.verify()).ok).toBe(true);
     const victim = await account(ledger, { kind: 'asset' });

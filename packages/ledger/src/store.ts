@@ -5,6 +5,7 @@
 // ledger_lock_and_load (0006) has locked and read its state. All are PL/pgSQL functions, so their plans are cached.
 import { sql, type CommonQueryMethods, type DatabaseTransactionConnection } from '@cardgate/db';
 import { z } from 'zod';
+import { boolArrayLiteral, int8ArrayLiteral, textArrayLiteral } from './array-literal.ts';
 import type { AccountState, EngineOutput, NewTransfer } from './engine.ts';
 import {
   figuresDocument,
@@ -292,32 +293,31 @@ export async function applyBatch(
   return { written: true, figures: figuresFromDocument(parsed.figures), assigned };
 }
 
+// The apply call's arrays as literals in text parameters (array-literal.ts says why), cast where they are used.
+const int8s = (values: readonly (bigint | null)[]) => sql.fragment`${int8ArrayLiteral(values)}::int8[]`;
+const texts = (values: readonly (string | null)[]) => sql.fragment`${textArrayLiteral(values)}::text[]`;
+const bools = (values: readonly (boolean | null)[]) => sql.fragment`${boolArrayLiteral(values)}::bool[]`;
+const timestamps = (values: readonly (string | null)[]) =>
+  sql.fragment`${textArrayLiteral(values)}::timestamptz[]`;
+const jsonbs = (values: readonly string[]) => sql.fragment`${textArrayLiteral(values)}::jsonb[]`;
+
 function assumedTotals(assumptions: Assumptions, field: keyof Totals) {
-  return sql.array(
-    assumptions.accounts.map(({ state }) => state?.[field] ?? null),
-    'int8',
-  );
+  return int8s(assumptions.accounts.map(({ state }) => state?.[field] ?? null));
 }
 
 function assumptionsSql(assumptions: Assumptions, needs: BatchNeeds) {
   return sql.join(
     [
-      sql.array(
-        assumptions.accounts.map(({ id }) => id),
-        'int8',
-      ),
-      sql.array(
-        assumptions.accounts.map(({ state }) => state?.closed ?? null),
-        'bool',
-      ),
+      int8s(assumptions.accounts.map(({ id }) => id)),
+      bools(assumptions.accounts.map(({ state }) => state?.closed ?? null)),
       assumedTotals(assumptions, 'debitsPosted'),
       assumedTotals(assumptions, 'creditsPosted'),
       assumedTotals(assumptions, 'debitsPending'),
       assumedTotals(assumptions, 'creditsPending'),
-      sql.array([...assumptions.absentIds], 'text'),
-      sql.array([...assumptions.openPendingIds], 'text'),
-      sql.array([...needs.transferIds], 'text'),
-      sql.array([...needs.pendingIds], 'text'),
+      texts([...assumptions.absentIds]),
+      texts([...assumptions.openPendingIds]),
+      texts([...needs.transferIds]),
+      texts([...needs.pendingIds]),
     ],
     sql.fragment`, `,
   );
@@ -328,67 +328,28 @@ function totalsArray(
   side: 'debitAfter' | 'creditAfter',
   field: keyof Totals,
 ) {
-  return sql.array(
-    transfers.map((transfer) => transfer[side][field]),
-    'int8',
-  );
+  return int8s(transfers.map((transfer) => transfer[side][field]));
 }
 
 function changedArray(plan: EngineOutput, field: keyof Totals) {
-  return sql.array(
-    plan.changedAccounts.map((change) => change.after[field]),
-    'int8',
-  );
+  return int8s(plan.changedAccounts.map((change) => change.after[field]));
 }
 
 function writeSql(plan: EngineOutput) {
   const inserts = plan.inserts;
   return sql.join(
     [
-      sql.array(
-        inserts.map((t) => t.id),
-        'text',
-      ),
-      sql.array(
-        inserts.map((t) => t.batchId),
-        'text',
-      ),
-      sql.array(
-        inserts.map((t) => t.kind),
-        'text',
-      ),
-      sql.array(
-        inserts.map((t) => t.code),
-        'text',
-      ),
-      sql.array(
-        inserts.map((t) => t.asset),
-        'text',
-      ),
-      sql.array(
-        inserts.map((t) => t.debitAccountId),
-        'int8',
-      ),
-      sql.array(
-        inserts.map((t) => t.creditAccountId),
-        'int8',
-      ),
-      sql.array(
-        inserts.map((t) => t.amountMinor),
-        'int8',
-      ),
-      sql.array(
-        inserts.map((t) => t.pendingId),
-        'text',
-      ),
-      sql.array(
-        inserts.map((t) => t.timeoutAt?.toISOString() ?? null),
-        'timestamptz',
-      ),
-      sql.array(
-        inserts.map((t) => JSON.stringify(t.metadata)),
-        'jsonb',
-      ),
+      texts(inserts.map((t) => t.id)),
+      texts(inserts.map((t) => t.batchId)),
+      texts(inserts.map((t) => t.kind)),
+      texts(inserts.map((t) => t.code)),
+      texts(inserts.map((t) => t.asset)),
+      int8s(inserts.map((t) => t.debitAccountId)),
+      int8s(inserts.map((t) => t.creditAccountId)),
+      int8s(inserts.map((t) => t.amountMinor)),
+      texts(inserts.map((t) => t.pendingId)),
+      timestamps(inserts.map((t) => t.timeoutAt?.toISOString() ?? null)),
+      jsonbs(inserts.map((t) => JSON.stringify(t.metadata))),
       totalsArray(inserts, 'debitAfter', 'debitsPosted'),
       totalsArray(inserts, 'debitAfter', 'creditsPosted'),
       totalsArray(inserts, 'debitAfter', 'debitsPending'),
@@ -397,23 +358,14 @@ function writeSql(plan: EngineOutput) {
       totalsArray(inserts, 'creditAfter', 'creditsPosted'),
       totalsArray(inserts, 'creditAfter', 'debitsPending'),
       totalsArray(inserts, 'creditAfter', 'creditsPending'),
-      sql.array(
-        plan.changedAccounts.map((change) => change.id),
-        'int8',
-      ),
+      int8s(plan.changedAccounts.map((change) => change.id)),
       changedArray(plan, 'debitsPosted'),
       changedArray(plan, 'creditsPosted'),
       changedArray(plan, 'debitsPending'),
       changedArray(plan, 'creditsPending'),
-      sql.array(
-        plan.pendingOpened.map((t) => t.id),
-        'text',
-      ),
-      sql.array(
-        plan.pendingOpened.map((t) => t.timeoutAt?.toISOString() ?? null),
-        'timestamptz',
-      ),
-      sql.array([...plan.pendingResolved], 'text'),
+      texts(plan.pendingOpened.map((t) => t.id)),
+      timestamps(plan.pendingOpened.map((t) => t.timeoutAt?.toISOString() ?? null)),
+      texts([...plan.pendingResolved]),
     ],
     sql.fragment`, `,
   );
