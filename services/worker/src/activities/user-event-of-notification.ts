@@ -38,7 +38,11 @@ export function userEventOfNotification(notification: Notification): UserEvent |
       return { key, kind: 'card.loaded', data: { cardId: text('cardId'), amount: money('usdMinor', USD) } };
     case 'card_load_failed':
       return { key, kind: 'card.load_failed', data: { cardId: text('cardId'), reason: text('reason') } };
-    default:
+    // Seen deposits stream from the watcher (deposit.seen, with confirmations); declines and refunds stream as the
+    // card.transaction event the card transaction activity publishes. Their notifications add nothing to the stream.
+    case 'deposit_seen':
+    case 'card_declined':
+    case 'card_refund':
       return null;
   }
 }
