@@ -61,6 +61,7 @@ case "$task" in
     # The local development database unless DATABASE_URL names another.
     export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cardgate}"
     exec node services/ops/src/cli.ts "$@"
+    ;;
   reconcile)
     exec node scripts/reconcile/main.ts "$@"
     ;;
