@@ -15,6 +15,7 @@ import {
 } from '@cardgate/local-stack';
 import { developmentApiKey, developmentWebhookSecret } from '@cardgate/card-sandbox';
 import { developmentApiEnvironment, developmentPrices } from './development-keys.ts';
+import { developmentUserId, miniAppUrl, signDevelopmentInitData } from './mini-app-url.ts';
 import { devnetBalanceCheckerContract } from '@cardgate/tron-devnet';
 import {
   devPaths,
@@ -287,6 +288,12 @@ try {
   await Promise.all(started.services.map((service) => service.ready));
   await proveWorkerRoundTrip(temporal.address, temporal.namespace);
 
+  const aliceInTelegram = {
+    id: developmentUserId('alice'),
+    firstName: 'alice',
+    username: 'alice',
+    languageCode: 'en',
+  };
   devState = {
     ...devState,
     ...livePids(),
@@ -296,6 +303,9 @@ try {
       'Worker health': `http://127.0.0.1:${ports.worker}/health`,
       'TRON devnet': `${devnetUrl}  (send USDT: node ${standInEntries.tronDevnetSendUsdt} <address> <amount>)`,
       'Card sandbox': `${sandboxUrl}  (issue a card: node scripts/dev/issue-card.ts <userId>)`,
+      'Mini App': `${miniAppUrl({ appUrl: `${apiUrl}/app/`, user: aliceInTelegram })}`,
+      'API docs': `${apiUrl}/docs  (OpenAPI: ${apiUrl}/openapi.json)`,
+      'initData (alice)': `${signDevelopmentInitData(aliceInTelegram)}  (valid 1 h; anew: node scripts/dev/mini-app-url.ts --init-data)`,
       'Bot health': `http://127.0.0.1:${ports.bot}/health`,
       ...telegram.endpoints,
       'Watcher metrics': `http://127.0.0.1:${ports.watcher}/metrics`,

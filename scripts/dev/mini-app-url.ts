@@ -3,6 +3,7 @@
 // developer opens the app in any browser and the API accepts the session as if Telegram had launched it. Development
 // tooling only: the token is the development bot's (development-keys.ts, what `npm run dev` gives the API).
 //   node scripts/dev/mini-app-url.ts [--app http://127.0.0.1:8787/app/] [--user alice] [--dark] [--language ru]
+//   node scripts/dev/mini-app-url.ts --init-data [--user alice]      (the initData alone, for curl)
 import { parseArgs } from 'node:util';
 import { sign } from '@telegram-apps/init-data-node';
 import { developmentBotToken } from './development-keys.ts';
@@ -109,14 +110,24 @@ if (import.meta.main) {
       user: { type: 'string', default: 'alice' },
       language: { type: 'string', default: 'en' },
       dark: { type: 'boolean', default: false },
+      'init-data': { type: 'boolean', default: false },
     },
   });
   const name = values.user;
-  process.stdout.write(
-    `${miniAppUrl({
-      appUrl: values.app,
-      user: { id: developmentUserId(name), firstName: name, username: name, languageCode: values.language },
-      theme: values.dark ? 'dark' : 'light',
-    })}\n`,
-  );
+  const user = {
+    id: developmentUserId(name),
+    firstName: name,
+    username: name,
+    languageCode: values.language,
+  };
+  // --init-data: the raw initData alone, for `curl -H "authorization: tma $(...)"` against the user API.
+  if (values['init-data']) process.stdout.write(`${signDevelopmentInitData(user)}\n`);
+  else
+    process.stdout.write(
+      `${miniAppUrl({
+        appUrl: values.app,
+        user: { id: developmentUserId(name), firstName: name, username: name, languageCode: values.language },
+        theme: values.dark ? 'dark' : 'light',
+      })}\n`,
+    );
 }

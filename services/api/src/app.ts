@@ -8,6 +8,7 @@
 //   /v1/...                                  the Mini App's user API (Authorization: tma <initData>)
 //   /v1/ops/...                              operators (Authorization: Bearer <token>, scoped)
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { serveStatic } from '@hono/node-server/serve-static';
 import { Scalar } from '@scalar/hono-api-reference';
 import type { Logger } from '@cardgate/config';
 import { createHealthRoutes, type HealthCheck } from '@cardgate/health';
@@ -24,6 +25,7 @@ import {
   corsForMiniApp,
   limitBody,
   limitTime,
+  miniAppSecureHeaders,
   requireJsonBody,
 } from './middleware/hardening/hardening.ts';
 import { createIdempotency } from './middleware/idempotency/idempotency.ts';
@@ -50,6 +52,8 @@ export interface ApiDependencies {
   readonly cardWebhooks?: CardWebhookDependencies;
   /** The user and operator API; absent in processes that serve only health and webhooks. */
   readonly v1?: V1Dependencies;
+  /** The built Mini App, served at /app/ with headers that let Telegram's web client frame it. */
+  readonly miniApp?: { readonly distDirectory: string };
 }
 
 export type ApiApp = OpenAPIHono<AppEnv>;
@@ -63,6 +67,7 @@ export function createApp(dependencies: ApiDependencies): ApiApp {
   app.route('/', createHealthRoutes(dependencies.healthChecks));
   if (dependencies.cardWebhooks) app.route('/', createCardWebhookRoutes(dependencies.cardWebhooks));
   if (dependencies.v1) mountV1(app, dependencies.v1);
+  if (dependencies.miniApp) mountMiniApp(app, dependencies.miniApp.distDirectory);
   app.notFound(notFoundOrWrongMethod(() => app.routes));
   app.onError(handleError);
   return app;
@@ -141,6 +146,26 @@ function mountV1(app: ApiApp, dependencies: V1Dependencies): void {
     },
   });
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Cardgate API' }));
+}
+
+/** The Mini App's files at /app/ (index.html for /app and /app/); Telegram's web client may frame them. */
+function mountMiniApp(app: ApiApp, distDirectory: string): void {
+  app.use('/app/*', miniAppSecureHeaders());
+  app.get('/app', (context) => context.redirect('/app/', 308));
+  app.get(
+    '/app/*',
+    serveStatic({
+      root: distDirectory,
+      rewriteRequestPath: (path) => path.replace(/^\/app/, ''),
+      onFound: (path, context) => {
+        // Hashed assets never change; the page itself is always fetched afresh.
+        context.header(
+          'cache-control',
+          path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
+        );
+      },
+    }),
+  );
 }
 
 /** The user middleware for every /v1 path except the operators' (which have their own). */

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { createLogger, loadEnvOrExit, onShutdown } from '@cardgate/config';
 import { createDatabasePool, pingDatabase } from '@cardgate/db';
 import { redisHealthCheck, serveApp, temporalHealthCheck } from '@cardgate/health';
+import { isMiniAppBuilt, miniAppDistDirectory } from '@cardgate/mini-app';
 import { createApp } from './app.ts';
 import { apiEnvironment } from './env.ts';
 import { createCardEventStore } from './card-events/event-store.ts';
@@ -43,6 +44,7 @@ const app = createApp({
     temporal: temporalHealthCheck(connection),
   },
   cardWebhooks: { secret: environment.CARD_WEBHOOK_SECRET, store, dispatcher },
+  ...(isMiniAppBuilt() ? { miniApp: { distDirectory: miniAppDistDirectory } } : {}),
   v1: {
     pool,
     redis,
