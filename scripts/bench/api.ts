@@ -28,6 +28,7 @@ const durationSeconds = Number(process.env.BENCH_API_SECONDS ?? '10');
 const loadsPerSecond = 50;
 const loadSeconds = Number(process.env.BENCH_API_LOAD_SECONDS ?? '10');
 const loadsInFlightMax = 200;
+const loadUsersCount = 25;
 const floorShareTarget = 0.6;
 const balancesP99MsMax = 20;
 const loadsP99MsMax = 100;
@@ -90,43 +91,51 @@ try {
   );
   await Promise.all(services.map((service) => service.waitHealthy(60_000)));
 
-  const initData = sign(
-    { user: { id: 4_200_000_001, first_name: 'Bench', language_code: 'en' } },
-    developmentBotToken,
-    new Date(),
-  );
-  const authorization = `tma ${initData}`;
-  const me = (await (await fetch(`${apiUrl}/v1/me`, { headers: { authorization } })).json()) as {
-    user: { id: string };
-  };
-  const userId = me.user.id;
   const ledger = createLedger({ pool: database.pool });
-  const [treasury, wallet, fxPositionUsd] = await ledger.createAccounts([
-    chart.treasury,
-    chart.wallet(userId),
-    chart.fxPositionUsd,
-  ]);
-  if (!treasury || !wallet || !fxPositionUsd) throw new Error('bench accounts missing');
-  await ledger.transfer({
-    type: 'posted',
-    id: `bench-funding:${userId}`,
-    code: 'deposit',
-    debitAccountId: treasury.id,
-    creditAccountId: wallet.id,
-    amount: parseMoney('10000000', USDT),
-  });
-  const cardId = `crd_bench${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const cards = createCardStore(database.pool);
-  await cards.cards.beginIssue({ cardId, userId });
-  const [cardAccount] = await ledger.createAccounts([chart.card(cardId, userId)]);
-  if (!cardAccount) throw new Error('bench card account missing');
-  await cards.cards.open({
-    cardId,
-    userId,
-    providerToken: `card_bench_${cardId.slice(4)}`,
-    ledgerAccountId: cardAccount.id,
-    autoLoad: false,
-  });
+  const [treasury] = await ledger.createAccounts([chart.treasury, chart.fxPositionUsd]);
+  if (!treasury) throw new Error('bench treasury missing');
+  /** A signed-in user with a funded wallet and an open card (made through the owners, as the flows would). */
+  async function benchUser(index: number) {
+    const initData = sign(
+      { user: { id: 4_200_000_001 + index, first_name: `Bench${index}`, language_code: 'en' } },
+      developmentBotToken,
+      new Date(),
+    );
+    const authorization = `tma ${initData}`;
+    const me = (await (await fetch(`${apiUrl}/v1/me`, { headers: { authorization } })).json()) as {
+      user: { id: string };
+    };
+    const userId = me.user.id;
+    const [wallet] = await ledger.createAccounts([chart.wallet(userId)]);
+    if (!treasury || !wallet) throw new Error('bench accounts missing');
+    await ledger.transfer({
+      type: 'posted',
+      id: `bench-funding:${userId}`,
+      code: 'deposit',
+      debitAccountId: treasury.id,
+      creditAccountId: wallet.id,
+      amount: parseMoney('10000000', USDT),
+    });
+    const cardId = `crd_bench${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    await cards.cards.beginIssue({ cardId, userId });
+    const [cardAccount] = await ledger.createAccounts([chart.card(cardId, userId)]);
+    if (!cardAccount) throw new Error('bench card account missing');
+    await cards.cards.open({
+      cardId,
+      userId,
+      providerToken: `card_bench_${cardId.slice(4)}`,
+      ledgerAccountId: cardAccount.id,
+      autoLoad: false,
+    });
+    return { authorization, userId, cardId };
+  }
+  const { authorization, userId } = await benchUser(0);
+  // Loads are spread over users: one user's loads take turns by design (the limits are checked under a per-user
+  // lock), so a single user would measure that queue, not the route.
+  const loadUsers = await Promise.all(
+    Array.from({ length: loadUsersCount }, (_, index) => benchUser(index + 1)),
+  );
 
   // Database floor: the balance read of a user's accounts, pooled, in `connections` loops.
   const balanceRead = sql.type(
@@ -162,7 +171,8 @@ try {
   const loadLatencies: number[] = [];
   let loadFailures = 0;
   let inFlight = 0;
-  const loadOne = async (): Promise<void> => {
+  const loadOne = async (index: number): Promise<void> => {
+    const { authorization, cardId } = loadUsers[index % loadUsers.length] ?? loadUsers[0]!;
     const quote = (await (
       await fetch(`${apiUrl}/v1/quotes`, {
         method: 'POST',
@@ -196,7 +206,7 @@ try {
       continue;
     }
     inFlight += 1;
-    loadTasks.push(loadOne().finally(() => (inFlight -= 1)));
+    loadTasks.push(loadOne(index).finally(() => (inFlight -= 1)));
   }
   await Promise.all(loadTasks);
 

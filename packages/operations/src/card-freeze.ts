@@ -1,29 +1,47 @@
 // An operator's freeze of a card: the card is paused at the provider through the card state workflow that the user
-// API's freeze starts (branch api-cards: `cardStateWorkflow`, contract packages/contracts/src/card-state.ts), so a
-// user's and an operator's freeze take one path.
-//
-// TODO(api-cards): that workflow is not on main yet. Once it is, replace the 503 below with:
-//   client.workflow.start<CardStateWorkflow>(cardStateWorkflowType, {
-//     workflowId: cardStateWorkflowId(card.id, requestKey), taskQueue,
-//     args: [{ cardId: card.id, userId: card.userId, state: 'PAUSED' }] })
-// with `requestKey` derived from the operator's Idempotency-Key (API) or a fresh id (command line), after
-// `cards.requestState({ userId, cardId, state: 'PAUSED' })` as the user route does. Until then an operator's freeze
-// answers 503 (retryable) instead of pretending: nothing here talks to the provider.
+// API's freeze starts (`cardStateWorkflow`, contract packages/contracts/src/card-state.ts), so a user's and an
+// operator's freeze take one path: the card store records the requested state (one direction at a time), then the
+// workflow pauses the card at the provider and records the outcome. Pausing twice is harmless at the provider, so a
+// repeated request (a new request id) may start a second workflow; the answer says the freeze is under way.
+import type { Client } from '@temporalio/client';
 import type { CardStore } from '@cardgate/card-store';
+import { cardStateWorkflowId, cardStateWorkflowType, type CardStateWorkflow } from '@cardgate/contracts';
 import { AppError } from '@cardgate/errors';
+import { derivedId, randomId } from '@cardgate/ids';
+import type { OperatorCall } from './audited.ts';
 
 export interface CardFreezeResult {
   readonly cardId: string;
   readonly state: string;
+  readonly requestedState: 'PAUSED';
+  readonly workflowId: string;
 }
 
-export function createCardFreeze(dependencies: { cards: CardStore }) {
-  return async function freezeCard(cardId: string): Promise<CardFreezeResult> {
+export function createCardFreeze(dependencies: { cards: CardStore; client: Client; taskQueue: string }) {
+  return async function freezeCard(call: OperatorCall, cardId: string): Promise<CardFreezeResult> {
     const card = await dependencies.cards.cards.byId(cardId);
     if (!card) throw new AppError('not_found', `no card ${cardId}`, { reason: 'card_not_found' });
-    throw new AppError('unavailable', 'freezing a card is not available yet', {
-      reason: 'card_freeze_unavailable',
-      details: { cardId: card.id, state: card.state },
+    const requested = await dependencies.cards.cards.requestState({
+      userId: card.userId,
+      cardId,
+      state: 'PAUSED',
     });
+    if (!requested) throw new AppError('not_found', `no card ${cardId}`, { reason: 'card_not_found' });
+    const workflowId = cardStateWorkflowId(
+      cardId,
+      derivedId('req', call.actor, call.requestId ?? randomId('req')),
+    );
+    try {
+      await dependencies.client.workflow.start<CardStateWorkflow>(cardStateWorkflowType, {
+        workflowId,
+        taskQueue: dependencies.taskQueue,
+        args: [{ cardId, userId: card.userId, state: 'PAUSED' }],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (error) {
+      // Started already by this very request (a retry of it): the freeze is under way.
+      if (!(error instanceof Error && error.name === 'WorkflowExecutionAlreadyStartedError')) throw error;
+    }
+    return { cardId, state: card.state, requestedState: 'PAUSED', workflowId };
   };
 }

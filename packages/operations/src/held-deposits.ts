@@ -3,16 +3,11 @@
 // workflow's credit activity), so the list reads the ledger's open pending transfers: no workflow needs to answer for
 // the list to be right. The decision is the deposit workflow's `depositReview` signal; the workflow releases (minus
 // the fee) or rejects, with ids derived from the deposit, so a repeated decision can never move money twice.
-import {
-  depositReviewSignalName,
-  depositStateQueryName,
-  depositWorkflowId,
-  type DepositReviewDecision,
-} from '@cardgate/contracts';
+import { depositReviewSignalName, depositWorkflowId, type DepositReviewDecision } from '@cardgate/contracts';
 import { AppError } from '@cardgate/errors';
 import type { LedgerReads } from '@cardgate/ledger';
 import { assetByCode, moneyFromMinor, type Money } from '@cardgate/money';
-import { queryFlow, settledState, signalFlow, type FlowAccess } from './flow-state.ts';
+import { settledState, signalFlow, type FlowAccess } from './flow-state.ts';
 import { depositRefText, type DepositRef } from './refs.ts';
 
 /**
@@ -102,15 +97,17 @@ export function createHeldDeposits(dependencies: { reads: LedgerReads; flows: Fl
           details: { resolvedBy: resolution.kind },
         });
       const workflowId = depositWorkflowId(ref.txId, ref.logIndex);
-      const readState = () => queryFlow<string>(flows, workflowId, depositStateQueryName);
-      const before = await readState();
-      if (before !== heldState)
-        throw new AppError('conflict', `the deposit's flow is ${before}, not waiting for a review`, {
-          reason: 'deposit_not_waiting',
-          details: { state: before },
-        });
+      // The ledger says the deposit waits for a review (its pending credit is open, unresolved); the workflow keeps
+      // the first decision it receives whatever its step, so no state query is needed before the signal. Its outcome
+      // is read from the ledger too: a workflow's state query replays its history when the run is not cached, and a
+      // replay under load has failed (see the issue note), which must not stop an operator's decision.
       const decision: DepositReviewDecision = { approve };
       await signalFlow(flows, workflowId, depositReviewSignalName, [decision]);
+      const readState = async (): Promise<string> => {
+        const resolved = await reads.resolutionOf(id);
+        if (!resolved) return heldState;
+        return resolved.kind === 'post_pending' ? 'credited' : 'rejected';
+      };
       const state = await settledState(flows, readState, (current) => current !== heldState);
       return { deposit: depositRefText(ref), workflowId, decision: approve ? 'approve' : 'reject', state };
     },

@@ -54,7 +54,11 @@ export function createOperations(dependencies: OperationsDependencies) {
   const lookUp = createUserLookUp({ users: createUserStore(pool), reads, cards });
   const held = createHeldDeposits({ reads, flows });
   const waiting = createWaitingFlows(flows);
-  const freeze = createCardFreeze({ cards });
+  const freeze = createCardFreeze({
+    cards,
+    client: dependencies.temporal.client,
+    taskQueue: dependencies.temporal.taskQueue,
+  });
 
   const decide = (call: OperatorCall, depositRef: string, approve: boolean): Promise<DepositDecision> =>
     audited.run(
@@ -159,7 +163,7 @@ export function createOperations(dependencies: OperationsDependencies) {
 
     freezeCard: (call: OperatorCall, cardId: string): Promise<CardFreezeResult> =>
       audited.run(call, operatorActions.freezeCard, `card:${cardId}`, () =>
-        freeze(checkId('card id', cardId)),
+        freeze(call, checkId('card id', cardId)),
       ),
 
     /** Records an action refused before it ran (a token without the scope, at the API). */

@@ -151,19 +151,21 @@ function mountV1(app: ApiApp, dependencies: V1Dependencies): void {
 /** The Mini App's files at /app/ (index.html for /app and /app/); Telegram's web client may frame them. */
 function mountMiniApp(app: ApiApp, distDirectory: string): void {
   app.use('/app/*', miniAppSecureHeaders());
+  // Hashed assets never change; the page itself is always fetched afresh.
+  app.use('/app/*', async (context, next) => {
+    await next();
+    if (context.res.status === 200)
+      context.header(
+        'cache-control',
+        context.req.path.startsWith('/app/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+  });
   app.get('/app', (context) => context.redirect('/app/', 308));
   app.get(
     '/app/*',
     serveStatic({
       root: distDirectory,
       rewriteRequestPath: (path) => path.replace(/^\/app/, ''),
-      onFound: (path, context) => {
-        // Hashed assets never change; the page itself is always fetched afresh.
-        context.header(
-          'cache-control',
-          path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
-        );
-      },
     }),
   );
 }

@@ -276,7 +276,16 @@ export const freezeCard = createRoute({
   responses: {
     200: {
       description: 'Frozen',
-      content: { 'application/json': { schema: z.object({ cardId: z.string(), state: z.string() }) } },
+      content: {
+        'application/json': {
+          schema: z.object({
+            cardId: z.string(),
+            state: z.string(),
+            requestedState: z.literal('PAUSED'),
+            workflowId: z.string(),
+          }),
+        },
+      },
     },
     ...problems(400, 401, 403, 404, 409, 422, 429, 503),
   },

@@ -235,7 +235,7 @@ describe('held deposits and flows', () => {
 });
 
 describe('card freeze', () => {
-  it('answers 404 for an unknown card and 503 (not yet available) for a known one, both audited', async () => {
+  it('answers 404 for an unknown card, 409 for one not open, and starts the card state workflow for an open one, all audited', async () => {
     const { userId } = await userWithMoney(90_004, 'opsDan', '3');
     expect(userId).toMatch(/^usr_/);
     const operator = await tokenWith(['operate']);
@@ -246,13 +246,23 @@ describe('card freeze', () => {
       });
     const unknown = await freeze('crd_unknowncard', 'k-f1');
     expect(unknown.status).toBe(404);
-    const known = await freeze('crd_test90004', 'k-f2');
-    expect(known.status).toBe(503);
-    expect((await bodyOf(known)).reason).toBe('card_freeze_unavailable');
+    const issuing = await freeze('crd_test90004', 'k-f2');
+    expect(issuing.status).toBe(409);
+    expect((await bodyOf(issuing)).reason).toBe('card_not_open');
     expect((await auditOf('card:crd_test90004'))[0]).toMatchObject({
       action: 'card.freeze',
-      result: 'failed',
-      detail: { reason: 'card_freeze_unavailable' },
+      result: 'refused',
     });
+    await api.database.pool.query(sql.type(z.object({}))`
+      update card set state = 'OPEN', provider_token = 'card_ops90004' where id = 'crd_test90004'`);
+    const open = await freeze('crd_test90004', 'k-f3');
+    expect(open.status).toBe(200);
+    const body = await bodyOf(open);
+    expect(body).toMatchObject({ cardId: 'crd_test90004', requestedState: 'PAUSED' });
+    const started = await api.dependencies.temporal.client.workflow
+      .getHandle(String(body.workflowId))
+      .describe();
+    expect(started.type).toBe('cardStateWorkflow');
+    expect((await auditOf('card:crd_test90004'))[0]).toMatchObject({ action: 'card.freeze', result: 'ok' });
   });
 });
