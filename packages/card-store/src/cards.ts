@@ -209,15 +209,6 @@ export function createCardTable(pool: DatabasePool) {
       );
     },
 
-    /** The user's issued cards (open or paused; not closed or failed), oldest first; at most `cardsPerUserMax`. */
-    async issuedOfUser(userId: string): Promise<Card[]> {
-      const rows = await pool.any(sql.type(cardRow)`
-        select id, user_id, state, provider_token from card
-        where user_id = ${userId} and state in ('OPEN', 'PAUSED')
-        order by created_at, id limit ${cardsPerUserMax}`);
-      return rows.map(cardOf);
-    },
-
     /** The open card a user's deposits continue into, if the user set auto-load. */
     async autoLoadCardOf(userId: string): Promise<string | null> {
       return pool.maybeOneFirst(sql.type(idRow)`

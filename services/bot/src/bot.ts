@@ -1,14 +1,12 @@
 // The bot assembled from its dependencies: the Bot API client (limits and 429 waits inside), the commands, and the
 // notification sender and its BullMQ worker. main.ts builds the real dependencies; tests build the same with test
 // ones and the stand-in as a real HTTP server.
-import type { CardTable } from '@cardgate/card-store';
 import type { Logger } from '@cardgate/config';
 import type { DatabasePool } from '@cardgate/db';
-import type { Ledger } from '@cardgate/ledger';
 import { createUserStore } from '@cardgate/users';
 import type { Worker, ConnectionOptions } from 'bullmq';
 import type { UserFromGetMe } from 'grammy/types';
-import { createLedgerBalanceSource, type BalanceSource } from './balances.ts';
+import { createSharedBalanceSource, type BalanceSource } from './balances.ts';
 import { announceCommands, installCommands } from './commands.ts';
 import { createDeliveryStore } from './delivery-store.ts';
 import { createNotificationSender } from './notification-sender.ts';
@@ -18,8 +16,6 @@ import { createTelegramClient } from './telegram-client.ts';
 
 export interface BotServiceOptions {
   readonly pool: DatabasePool;
-  readonly ledger: Pick<Ledger, 'accountByCode'>;
-  readonly cards: Pick<CardTable, 'issuedOfUser'>;
   readonly redis: ConnectionOptions;
   readonly queuePrefix: string;
   readonly token: string;
@@ -29,7 +25,7 @@ export interface BotServiceOptions {
   readonly concurrency: number;
   readonly stalledIntervalMs: number;
   readonly limits?: SendLimits;
-  /** Replaces the ledger reader (the API's shared balance reader, later). */
+  /** Replaces the shared balance reader (tests). */
   readonly balances?: BalanceSource;
   readonly botInfo?: UserFromGetMe;
 }
@@ -63,7 +59,7 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
   const users = createUserStore(options.pool);
   installCommands(bot, {
     users,
-    balances: options.balances ?? createLedgerBalanceSource({ ledger: options.ledger, cards: options.cards }),
+    balances: options.balances ?? createSharedBalanceSource(options.pool),
     miniAppUrl: options.miniAppUrl,
     logger,
   });

@@ -2,11 +2,9 @@
 // endpoint beside it.
 import { Hono } from 'hono';
 import { Redis } from 'ioredis';
-import { createCardStore } from '@cardgate/card-store';
 import { createLogger, loadEnvOrExit, onShutdown } from '@cardgate/config';
 import { createDatabasePool, pingDatabase } from '@cardgate/db';
 import { createHealthRoutes, redisHealthCheck, serveApp } from '@cardgate/health';
-import { createLedger } from '@cardgate/ledger';
 import { startBotService } from './bot.ts';
 import { botEnvironment } from './env.ts';
 
@@ -20,8 +18,6 @@ const redis = new Redis(environment.REDIS_URL, { maxRetriesPerRequest: null, laz
 await redis.connect();
 const service = await startBotService({
   pool,
-  ledger: createLedger({ pool }),
-  cards: createCardStore(pool).cards,
   redis,
   queuePrefix: environment.NOTIFICATION_QUEUE_PREFIX,
   token: environment.BOT_TOKEN,

@@ -2,10 +2,8 @@
 // prefix, the notifications queue, and users to write to. Never imported by production code.
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { createCardStore } from '@cardgate/card-store';
 import { notificationJobId, notificationQueueName, type Notification } from '@cardgate/contracts';
 import type { DatabasePool } from '@cardgate/db';
-import { createLedger } from '@cardgate/ledger';
 import {
   createStandInClient,
   startTelegramStandIn,
@@ -34,8 +32,6 @@ export async function startBotWorld(pool: DatabasePool, prefix: string): Promise
   const queue = new Queue(notificationQueueName, { connection: redis, prefix });
   const bot = await startBotService({
     pool,
-    ledger: createLedger({ pool }),
-    cards: createCardStore(pool).cards,
     redis,
     queuePrefix: prefix,
     token: standIn.token,
