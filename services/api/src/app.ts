@@ -18,6 +18,7 @@ import type { MiddlewareHandler } from 'hono';
 import { createCardWebhookRoutes, type CardWebhookDependencies } from './card-events/webhook-route.ts';
 import type { V1Context, V1Dependencies } from './lib/dependencies.ts';
 import { handleError, notFoundOrWrongMethod } from './lib/problem.ts';
+import { createAfterResponse } from './lib/after-response.ts';
 import { validationHook } from './lib/router.ts';
 import type { AppEnv } from './lib/types.ts';
 import {
@@ -26,6 +27,7 @@ import {
   limitBody,
   limitTime,
   miniAppSecureHeaders,
+  noStore,
   requireJsonBody,
 } from './middleware/hardening/hardening.ts';
 import { createIdempotency } from './middleware/idempotency/idempotency.ts';
@@ -66,14 +68,14 @@ export function createApp(dependencies: ApiDependencies): ApiApp {
   app.use('*', requestContext(dependencies.logger));
   app.route('/', createHealthRoutes(dependencies.healthChecks));
   if (dependencies.cardWebhooks) app.route('/', createCardWebhookRoutes(dependencies.cardWebhooks));
-  if (dependencies.v1) mountV1(app, dependencies.v1);
+  if (dependencies.v1) mountV1(app, dependencies.v1, dependencies.logger);
   if (dependencies.miniApp) mountMiniApp(app, dependencies.miniApp.distDirectory);
   app.notFound(notFoundOrWrongMethod(() => app.routes));
   app.onError(handleError);
   return app;
 }
 
-function mountV1(app: ApiApp, dependencies: V1Dependencies): void {
+function mountV1(app: ApiApp, dependencies: V1Dependencies, logger: Logger): void {
   const context: V1Context = {
     ...dependencies,
     now: dependencies.now ?? (() => new Date()),
@@ -83,6 +85,7 @@ function mountV1(app: ApiApp, dependencies: V1Dependencies): void {
         leaseMs: 2 * dependencies.http.requestTimeoutMs,
       }),
     ),
+    afterResponse: dependencies.afterResponse ?? createAfterResponse(logger),
   };
   const clientIp = dependencies.clientIp ?? (() => 'unknown');
   const rateLimits = createRateLimits(
@@ -94,6 +97,7 @@ function mountV1(app: ApiApp, dependencies: V1Dependencies): void {
   const operatorTokens = createOperatorTokens(dependencies.pool);
 
   app.use('/v1/*', apiSecureHeaders());
+  app.use('/v1/*', noStore);
   app.use('/v1/*', corsForMiniApp(dependencies.http.miniAppOrigin));
   app.use('/v1/*', rateLimits.perIp(clientIp));
   app.use('/v1/*', limitTime(dependencies.http.requestTimeoutMs));

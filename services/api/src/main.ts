@@ -6,6 +6,7 @@ import { createLogger, loadEnvOrExit, onShutdown } from '@cardgate/config';
 import { createDatabasePool, pingDatabase } from '@cardgate/db';
 import { redisHealthCheck, serveApp, temporalHealthCheck } from '@cardgate/health';
 import { isMiniAppBuilt, miniAppDistDirectory } from '@cardgate/mini-app';
+import { createAfterResponse } from './lib/after-response.ts';
 import { createApp } from './app.ts';
 import { apiEnvironment } from './env.ts';
 import { createCardEventStore } from './card-events/event-store.ts';
@@ -32,6 +33,9 @@ const dispatcher = createCardEventDispatcher({
   }),
 });
 dispatcher.start();
+// Work requests leave running after their answers (card load workflow starts): drained at shutdown, bounded.
+const afterResponse = createAfterResponse(logger);
+const afterResponseDrainMs = 10_000;
 const userEvents = createDefaultUserEventHub(
   { redis, redisKeyPrefix: environment.API_REDIS_KEY_PREFIX },
   logger,
@@ -91,6 +95,7 @@ const app = createApp({
     // The socket's address; behind a proxy, the proxy's (put the limiter per IP at the proxy then).
     clientIp: (context) => getConnInfo(context).remote.address ?? 'unknown',
     userEvents,
+    afterResponse,
   },
 });
 const server = await serveApp(app, environment.API_PORT, environment.API_HOST);
@@ -99,6 +104,11 @@ onShutdown(logger, async () => {
   // Open event streams would keep the server from closing: end them first (clients reconnect elsewhere and resume).
   await userEvents.close();
   await server.close();
+  if (!(await afterResponse.drain(afterResponseDrainMs)))
+    logger.warn(
+      { inFlight: afterResponse.inFlight },
+      'work after responses still running at shutdown; left to its sweep',
+    );
   await dispatcher.stop();
   redis.disconnect();
   await connection.close();

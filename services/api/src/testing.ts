@@ -15,6 +15,7 @@ import {
   useTestDatabase,
 } from '@cardgate/test-harness';
 import { createApp, type ApiApp } from './app.ts';
+import { createAfterResponse } from './lib/after-response.ts';
 import type { V1Dependencies } from './lib/dependencies.ts';
 import type { ProductSettings } from './lib/settings.ts';
 import { defaultRateLimits, type RateLimitSettings } from './middleware/rate-limit/rate-limit.ts';
@@ -135,6 +136,7 @@ export function useTestApi(options: TestApiOptions = {}) {
       rateLimits: options.rateLimits ?? testRateLimits,
       ...(options.clientIp ? { clientIp: options.clientIp } : {}),
       ...(options.now ? { now: options.now } : {}),
+      afterResponse: createAfterResponse(testLogger('api-after-response')),
     };
     built = {
       app: createApp({ logger: testLogger('api'), healthChecks: {}, v1: dependencies }),

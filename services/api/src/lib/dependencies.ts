@@ -8,6 +8,7 @@ import type { UserEventHub } from '@cardgate/user-events';
 import type { HardeningSettings } from '../middleware/hardening/hardening.ts';
 import type { Idempotent } from '../middleware/idempotency/idempotency.ts';
 import type { RateLimitSettings } from '../middleware/rate-limit/rate-limit.ts';
+import type { AfterResponse } from './after-response.ts';
 import type { ProductSettings } from './settings.ts';
 import type { AppEnv } from './types.ts';
 
@@ -27,6 +28,8 @@ export interface V1Dependencies {
   readonly now?: () => Date;
   /** The user event streams of GET /v1/events; main.ts passes its own to close it at shutdown (default: built here). */
   readonly userEvents?: UserEventHub;
+  /** Work started by a request and finished after its answer; main.ts passes its own to drain it at shutdown. */
+  readonly afterResponse?: AfterResponse;
 }
 
 /** What every resource's routes are built from: the dependencies plus the API's shared pieces. */
@@ -34,4 +37,5 @@ export interface V1Context extends V1Dependencies {
   readonly now: () => Date;
   /** Runs a money-moving POST once per caller and Idempotency-Key. */
   readonly idempotent: Idempotent;
+  readonly afterResponse: AfterResponse;
 }

@@ -11,6 +11,8 @@ export interface ApiVariables {
   user: User;
   /** Set by operatorAuth on /v1/ops routes. */
   operator: Operator;
+  /** Set by the per-IP rate limit: the answer of the address's budget, awaited before the route (see rate-limit). */
+  addressBudget: () => Promise<void>;
 }
 
 export interface AppEnv {

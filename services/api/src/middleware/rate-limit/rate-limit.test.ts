@@ -56,4 +56,26 @@ describe('per-IP limit', () => {
     expect((await from('10.0.0.1')).status).toBe(429);
     expect((await from('10.0.0.2')).status).toBe(401);
   });
+
+  it('limits a signed-in caller by address too: the route does not run past the address budget', async () => {
+    // The address's budget is answered together with the caller's (one round trip); this proves the route still
+    // waits for it: the third request from the address is 429, and a write refused so creates nothing.
+    const headers = { authorization: tmaHeader({ id: 9204 }), 'x-test-ip': '10.0.0.3' };
+    expect((await perIp.app.request('/v1/me', { headers })).status).toBe(200);
+    expect((await perIp.app.request('/v1/me', { headers })).status).toBe(200);
+    const refused = await perIp.app.request('/v1/cards', {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json', 'idempotency-key': 'ip-limited-issue' },
+      body: '{}',
+    });
+    expect(refused.status).toBe(429);
+    expect(await bodyOf(refused)).toMatchObject({
+      code: 'rate_limited',
+      details: { limit: 'requests from this address' },
+    });
+    const otherAddress = await perIp.app.request('/v1/cards', {
+      headers: { ...headers, 'x-test-ip': '10.0.0.4' },
+    });
+    expect(await bodyOf(otherAddress)).toMatchObject({ items: [] });
+  });
 });

@@ -61,18 +61,36 @@ export function createRateLimits(redis: Redis, settings: RateLimitSettings, keyP
   const reads = limiter(redis, `${keyPrefix}:read`, settings.readsPerCaller);
   const writes = limiter(redis, `${keyPrefix}:write`, settings.writesPerCaller);
   return {
-    /** Before authentication: every request, by client IP. */
+    /**
+     * Every request, by client IP. The address's budget is asked for here and answered where the caller's is (in
+     * perCaller, which every /v1 route passes before its handler): the two Redis calls go out together instead of
+     * one after the other, one round trip of waiting instead of two on every request. A request that never reaches
+     * perCaller (refused by authentication) waits for the address's answer here, so an address over its budget gets
+     * 429, not the 401, and a flood of unauthenticated requests is limited as before.
+     */
     perIp(clientIp: (context: Context<AppEnv>) => string): MiddlewareHandler<AppEnv> {
       return async (context, next) => {
-        await consume(perIp, clientIp(context), 'requests from this address');
+        const addressCheck = consume(perIp, clientIp(context), 'requests from this address');
+        // Answered later (below or in perCaller); this keeps a refusal from being an unhandled rejection meanwhile.
+        addressCheck.catch(() => undefined);
+        let answered = false;
+        context.set('addressBudget', () => {
+          answered = true;
+          return addressCheck;
+        });
         await next();
+        if (!answered) await addressCheck;
       };
     },
     /** After authentication: by the caller (user or operator), writes against their own budget. */
     perCaller(callerKey: (context: Context<AppEnv>) => string): MiddlewareHandler<AppEnv> {
       return async (context, next) => {
         const isWrite = writeMethods.has(context.req.method);
-        await consume(isWrite ? writes : reads, callerKey(context), isWrite ? 'writes' : 'requests');
+        const addressBudget = context.get('addressBudget') as (() => Promise<void>) | undefined;
+        await Promise.all([
+          addressBudget?.(),
+          consume(isWrite ? writes : reads, callerKey(context), isWrite ? 'writes' : 'requests'),
+        ]);
         await next();
       };
     },

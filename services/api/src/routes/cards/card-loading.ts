@@ -11,11 +11,15 @@
 //    (422, the load marked failed); the workflow's own pending step then finds the load row with its quote
 //    (store.loads.create keeps the stored quote) and the transfer already there.
 // 3. The card load workflow (`card-load-<loadId>`, REJECT_DUPLICATE), which loads the card at the provider and posts.
+//    Started after the answer (lib/after-response.ts, retried, bounded): the 202 says the load is recorded and its
+//    USDT held, durably; Temporal's latency or an outage of it does not hold up or fail the request. A start that
+//    still fails leaves the load `holding` for the sweep.
 //
 // A crash between the steps, and what a retry does:
 // - before 1 commits: nothing was written; the retry (same key, after the idempotency lease) starts afresh.
 // - after 1, before 2 or 3: the quote is bound to this request's key; the retry finds it bound to the same key and
-//   continues at 2 (the pending debit's id is deterministic; the workflow start finds a running one).
+//   continues at 2 (the pending debit's id is deterministic; the workflow start finds a running one). A crash after
+//   the answer, before 3: the sweep of `holding` loads starts the workflow.
 // - after 3: the retry finds everything and answers the load.
 // - a request with ANOTHER key presenting the bound quote gets 409 quote_used, and first makes sure the load goes on
 //   (2 and 3 again, each idempotent), so a load left by a crashed request whose client never retried with the same key
@@ -36,6 +40,7 @@ import { chart, planCardLoadPending, programLimitWindows } from '@cardgate/domai
 import { AppError } from '@cardgate/errors';
 import { derivedId } from '@cardgate/ids';
 import { LedgerError, type Ledger } from '@cardgate/ledger';
+import type { AfterResponse } from '../../lib/after-response.ts';
 import { accountIdsOf } from './card-ledger.ts';
 import type { LoadLimits } from './load-limits.ts';
 
@@ -45,6 +50,7 @@ export interface CardLoadingDependencies {
   readonly limits: LoadLimits;
   readonly temporal: { readonly client: Client; readonly taskQueue: string };
   readonly now: () => Date;
+  readonly afterResponse: AfterResponse;
 }
 
 /**
@@ -73,7 +79,7 @@ export function insufficientFunds(): AppError {
 }
 
 export function createCardLoading(dependencies: CardLoadingDependencies) {
-  const { store, ledger, limits, temporal, now } = dependencies;
+  const { store, ledger, limits, temporal, now, afterResponse } = dependencies;
   const userTurns = new AsyncLock({ timeout: userTurnWaitMs, maxPending: userTurnsWaitingMax });
 
   async function inUserTurn<T>(userId: string, run: () => Promise<T>): Promise<T> {
@@ -139,7 +145,7 @@ export function createCardLoading(dependencies: CardLoadingDependencies) {
   async function continueLoad(load: StoredCardLoad): Promise<StoredCardLoad> {
     if (load.status !== 'holding') return load;
     await placePending(load);
-    await startWorkflow(load);
+    await afterResponse.run(`start ${cardLoadWorkflowId(load.loadId)}`, () => startWorkflow(load));
     return load;
   }
 
@@ -148,7 +154,13 @@ export function createCardLoading(dependencies: CardLoadingDependencies) {
       input: { userId: string; cardId: string; quoteId: string; idempotencyKey: string },
       logger: Logger,
     ): Promise<StoredCardLoad> {
-      const card = await store.cards.ofUser(input.userId, input.cardId);
+      // The card and its posted balance are read side by side (the balance read is harmless for a card that is
+      // not the user's: its answer is then thrown away): one round trip of waiting instead of two.
+      const [card, { posted, readAt }] = await Promise.all([
+        store.cards.ofUser(input.userId, input.cardId),
+        // Read before the binding transaction: nothing may use the pool inside it (see UsageInput.cardPostedReadAt).
+        limits.cardPosted(input.userId, input.cardId),
+      ]);
       if (!card)
         throw new AppError('not_found', `card ${input.cardId} does not exist`, { reason: 'card_not_found' });
       if (card.state !== 'OPEN' && card.state !== 'PAUSED')
@@ -156,8 +168,6 @@ export function createCardLoading(dependencies: CardLoadingDependencies) {
           reason: 'card_not_open',
         });
       const at = now();
-      // Read before the binding transaction: nothing may use the pool inside it (see UsageInput.cardPostedReadAt).
-      const { posted, readAt } = await limits.cardPosted(input.userId, input.cardId);
       const outcome = await inUserTurn(input.userId, () =>
         store.quotes.bindToLoad({
           userId: input.userId,

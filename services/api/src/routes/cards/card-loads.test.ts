@@ -7,7 +7,8 @@
 // but not together, made through two API processes and held until both wait on the user's database lock: one passes, the other is 422 naming the limit
 // and what is left (without the lock both pass); /v1/me shows what is left; a load waiting past the lock's bound is
 // a retryable 503 that the same key then completes; a request that died after binding its quote is continued (the
-// USDT held, the workflow started) by its key's retry (202) and by a request with another key (409 quote_used).
+// USDT held, the workflow started) by its key's retry (202) and by a request with another key (409 quote_used); the
+// answer does not wait for Temporal: starts refused twice are tried again after the 202 and the workflow starts.
 import { describe, expect, it } from 'vitest';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { cardLoadLockName, cardLoadLockWaitMs, createCardStore } from '@cardgate/card-store';
@@ -19,6 +20,7 @@ import { testLogger, uniqueSuffix } from '@cardgate/test-harness';
 import { z } from 'zod';
 import { createApp } from '../../app.ts';
 import type { MoneyBody } from '../../lib/schemas.ts';
+import { createAfterResponse } from '../../lib/after-response.ts';
 import { bodyOf, useTestApi } from '../../testing.ts';
 import { ledgerOf } from './card-ledger.ts';
 import { loadIdOfQuote } from './card-loading.ts';
@@ -104,7 +106,13 @@ async function waitForLockWaiters(count: number, timeoutMs: number): Promise<voi
   }
 }
 
+/** The workflow starts after the answer: wait for the work the API left running. */
+async function startsDone(): Promise<void> {
+  expect(await api.dependencies.afterResponse?.drain(10_000)).toBe(true);
+}
+
 async function startedInput(workflowId: string): Promise<unknown> {
+  await startsDone();
   const history = await api.dependencies.temporal.client.workflow.getHandle(workflowId).fetchHistory();
   const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   if (!payload?.data) throw new Error('the workflow has no input');
@@ -316,6 +324,7 @@ describe('POST /v1/cards/{id}/loads', () => {
       return { loadId, quoteId: quoted.id };
     }
     async function expectContinued(loadId: string) {
+      await startsDone();
       expect((await ledger.transferById(cardLoadPendingTransferId(loadId)))?.amountMinor).toBe(5_000_000n);
       expect((await temporal.workflow.getHandle(cardLoadWorkflowId(loadId)).describe()).type).toBe(
         'cardLoadWorkflow',
@@ -337,5 +346,56 @@ describe('POST /v1/cards/{id}/loads', () => {
       details: { loadId: second.loadId },
     });
     await expectContinued(second.loadId);
+  });
+
+  it('answers 202 without waiting for Temporal: starts it refuses are tried again after the answer', async () => {
+    const { userId, authorization } = await signIn(api.app, 3008);
+    const { cardId } = await issuedCard(api.database.pool, userId);
+    await fundWallet(api.database.pool, userId, '100');
+    // The real Temporal client, but its first two starts refused as an unreachable server would refuse them.
+    const client = api.dependencies.temporal.client;
+    let refusals = 2;
+    const refusingWorkflow = Object.create(client.workflow, {
+      start: {
+        value: (...args: Parameters<typeof client.workflow.start>) => {
+          if (refusals > 0) {
+            refusals -= 1;
+            return Promise.reject(new Error('14 UNAVAILABLE: injected by the test'));
+          }
+          return client.workflow.start(...args);
+        },
+      },
+    }) as typeof client.workflow;
+    const afterResponse = createAfterResponse(testLogger('api-refusing'), {
+      inFlightMax: 10,
+      attemptsMax: 5,
+      retryDelayMs: 20,
+    });
+    const refusingApp = createApp({
+      logger: testLogger('api-refusing'),
+      healthChecks: {},
+      v1: {
+        ...api.dependencies,
+        temporal: {
+          ...api.dependencies.temporal,
+          client: Object.create(client, { workflow: { value: refusingWorkflow } }),
+        },
+        afterResponse,
+      },
+    });
+    const quoted = await quote(authorization, cardId, '5');
+    const response = await refusingApp.request(
+      `/v1/cards/${cardId}/loads`,
+      jsonRequest(authorization, { quoteId: quoted.id }, { key: `refused-${uniqueSuffix()}` }),
+    );
+    expect(response.status).toBe(202);
+    const loadId = loadIdOfQuote(quoted.id);
+    expect((await bodyOf(response)).id).toBe(loadId);
+    expect(await wallet(userId)).toEqual({ pending: 5_000_000n, posted: 100_000_000n });
+    expect(await afterResponse.drain(10_000)).toBe(true);
+    expect(refusals).toBe(0);
+    expect((await client.workflow.getHandle(cardLoadWorkflowId(loadId)).describe()).type).toBe(
+      'cardLoadWorkflow',
+    );
   });
 });

@@ -66,7 +66,14 @@ export function cardsHandlers(context: V1Context) {
   const store = createCardStore(context.pool);
   const ledger = ledgerOf(context.pool);
   const limits = createLoadLimits({ store, ledger, limits: context.settings.limits });
-  const loading = createCardLoading({ store, ledger, limits, temporal: context.temporal, now: context.now });
+  const loading = createCardLoading({
+    store,
+    ledger,
+    limits,
+    temporal: context.temporal,
+    now: context.now,
+    afterResponse: context.afterResponse,
+  });
   const { client, taskQueue } = context.temporal;
   const issueFee = context.settings.prices.cardIssueFee;
 
