@@ -97,6 +97,8 @@ export function createUserEventHub(options: UserEventHubOptions) {
   };
 
   function send(registration: Registration, message: UserEventMessage): void {
+    // A connection the hub has ended (its buffer overflowed while it replayed) gets nothing more.
+    if (registration.closed) return;
     if (message.id !== null && registration.lastSentId !== undefined)
       if (compareStreamIds(message.id, registration.lastSentId) <= 0) return;
     const event = parseEvent(message.event);

@@ -3,7 +3,9 @@
 // the events after it, in order, even when events are published while it replays (no gap, no duplicate); an id whose
 // successors were trimmed gets a resync; transient events reach open connections without a stream entry; malformed
 // events are refused by the publisher; the hub refuses connections over its bounds, sends heartbeats, and with its
-// last connection closed holds no subscriber (Redis counts no subscriber on the channel) and no timer.
+// last connection closed holds no subscriber (Redis counts no subscriber on the channel) and no timer; when Redis drops
+// the subscriber every connection is ended (they reconnect and replay) and the next one subscribes afresh; a
+// connection whose replay falls more than its buffer behind live events is ended and sent nothing after.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { harnessContext, testRedisPrefix } from '@cardgate/test-harness';
@@ -235,5 +237,83 @@ describe('hub', () => {
     expect(client.ended).toEqual(['hub_closed']);
     expect(hub.stats()).toEqual({ clients: 0, users: 0, subscribed: false });
     expect(await subscribersOnChannel()).toBe(0);
+  });
+
+  it('ends every connection when Redis drops the subscriber, and subscribes afresh for the next one', async () => {
+    // The hub's Redis client carries a name of its own, which its subscriber inherits: Redis drops exactly that one.
+    const connectionName = `hub-lost-${Date.now()}`;
+    const named = new Redis(harnessContext().redisUrl, { maxRetriesPerRequest: 2, connectionName });
+    try {
+      const hub = hubOf({ redis: named });
+      const alice = recorder();
+      const bob = recorder();
+      await hub.open('usr_lost_a', undefined, alice.client);
+      await hub.open('usr_lost_b', undefined, bob.client);
+      const pubsubClients = (await redis.call('CLIENT', 'LIST', 'TYPE', 'pubsub')) as string;
+      const subscriberIds = pubsubClients
+        .split('\n')
+        .filter((line) => line.includes(` name=${connectionName} `))
+        .map((line) => /^id=(\d+)/.exec(line)?.[1]);
+      expect(subscriberIds).toHaveLength(1);
+      await redis.call('CLIENT', 'KILL', 'ID', subscriberIds[0]!);
+      await alice.until(() => alice.ended.length > 0);
+      await bob.until(() => bob.ended.length > 0);
+      expect([alice.ended, bob.ended]).toEqual([['subscriber_lost'], ['subscriber_lost']]);
+      expect(hub.stats()).toEqual({ clients: 0, users: 0, subscribed: false });
+      const next = recorder();
+      const connection = await hub.open('usr_lost_a', undefined, next.client);
+      await createUserEventPublisher({ redis, keyPrefix }).publish('usr_lost_a', issued('crd_after'));
+      await next.until(() => next.received.length >= 1);
+      expect(next.keys()).toEqual(['card-issued:crd_after']);
+      await connection.close();
+    } finally {
+      named.disconnect();
+    }
+  });
+
+  it('ends a connection whose replay falls more than its buffer behind, and sends it nothing after', async () => {
+    // The replay's first read is held back (the real client, its MULTI's answer delayed) while more live events
+    // arrive for the user than a connection buffers.
+    let replayAsked: () => void = () => undefined;
+    let releaseReplay: () => void = () => undefined;
+    const asked = new Promise<void>((resolve) => (replayAsked = resolve));
+    const held = new Promise<void>((resolve) => (releaseReplay = resolve));
+    const holding = Object.create(redis, {
+      multi: {
+        value: () => {
+          const multi = redis.multi();
+          const exec = multi.exec.bind(multi);
+          multi.exec = async () => {
+            replayAsked();
+            await held;
+            return exec();
+          };
+          return multi;
+        },
+      },
+    }) as Redis;
+    const hub = hubOf({ redis: holding });
+    const publisher = createUserEventPublisher({ redis, keyPrefix });
+    const first = await publisher.publish('usr_overflow', issued('crd_first'));
+    const client = recorder();
+    const opening = hub.open('usr_overflow', first, client.client);
+    await asked;
+    const live = redis.pipeline();
+    for (let index = 0; index <= userEventStreamEntriesMax; index += 1)
+      live.publish(
+        userEventChannel(keyPrefix),
+        JSON.stringify({
+          userId: 'usr_overflow',
+          id: null,
+          event: JSON.stringify(issued(`crd_live_${index}`)),
+        }),
+      );
+    await live.exec();
+    await client.until(() => client.ended.length > 0);
+    expect(client.ended).toEqual(['buffer_overflow']);
+    releaseReplay();
+    await opening;
+    expect(client.received).toEqual([]);
+    expect(hub.stats()).toEqual({ clients: 0, users: 0, subscribed: false });
   });
 });
