@@ -22,7 +22,13 @@ export function problemResponse(
 
 export const handleError: ErrorHandler<AppEnv> = (error, context) => {
   const appError = toAppError(error);
-  if (appError.httpStatus >= 500) context.get('logger').error({ err: error }, 'request failed');
+  // A refusal the API chose and the caller may retry (503: the user's loads busy, a dependency away) is an operating
+  // condition, logged as a warning; anything else at 500 or above is a defect, logged as an error with its stack.
+  if (appError.httpStatus >= 500 && isAppError(error) && appError.retryable)
+    context
+      .get('logger')
+      .warn({ reason: appError.reason, message: appError.message }, 'request refused for now');
+  else if (appError.httpStatus >= 500) context.get('logger').error({ err: error }, 'request failed');
   else context.get('logger').info({ reason: appError.reason }, 'request rejected');
   const retryAfter = appError.details.retryAfterSeconds;
   return problemResponse(

@@ -398,4 +398,42 @@ describe('POST /v1/cards/{id}/loads', () => {
       'cardLoadWorkflow',
     );
   });
+
+  it("refuses at once a load past the bound of the user's waiting loads (503), and books only what it answered 202", async () => {
+    // One load waits on the user's database lock (held by the test) and so holds the user's turn in this process;
+    // 51 more ask for the turn, one more than may wait for it (userTurnsWaitingMax = 50): while the lock is held
+    // nothing can finish but that one refusal, so the first answer is it, and it comes at once.
+    const { userId, authorization } = await signIn(api.app, 3009);
+    const { cardId } = await issuedCard(api.database.pool, userId);
+    await fundWallet(api.database.pool, userId, '1000');
+    const quotes = await Promise.all(Array.from({ length: 52 }, () => quote(authorization, cardId, '1')));
+    const lock = holdLoadLock(userId);
+    await lock.held;
+    let answers: Response[];
+    let firstAnswer: { response: Response; afterMs: number };
+    try {
+      const holder = load(authorization, cardId, quotes[0]!.id);
+      await waitForLockWaiters(1, 2_000);
+      const startedAt = Date.now();
+      const others = quotes.slice(1).map(async (quoted) => {
+        const response = await load(authorization, cardId, quoted.id);
+        return { response, afterMs: Date.now() - startedAt };
+      });
+      firstAnswer = await Promise.race(others);
+      await lock.release();
+      answers = [await holder, ...(await Promise.all(others)).map((answer) => answer.response)];
+    } finally {
+      await lock.release();
+    }
+    expect(firstAnswer.response.status).toBe(503);
+    expect((await bodyOf(firstAnswer.response.clone())).reason).toBe('loads_busy');
+    expect(firstAnswer.afterMs).toBeLessThan(1_000);
+    // Every answer is a 202 or a retryable 503, and the books hold exactly the loads answered 202.
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.every((status) => status === 202 || status === 503)).toBe(true);
+    const accepted = statuses.filter((status) => status === 202).length;
+    expect(await loadCount(userId)).toBe(accepted);
+    expect((await wallet(userId)).pending).toBe(BigInt(accepted) * 1_000_000n);
+    await startsDone();
+  });
 });
