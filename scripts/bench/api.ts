@@ -161,6 +161,7 @@ try {
       z.object({ pid: z.number() }),
     )`select pid from pg_stat_activity where datname = current_database()`,
   );
+  console.log(`metering ${backendPids.length} PostgreSQL backends: ${backendPids.join(' ')}`);
   const processes = {
     bench: [process.pid],
     api: [services[1]?.pid ?? 0],
