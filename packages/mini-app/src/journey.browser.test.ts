@@ -196,7 +196,11 @@ describe('the Mini App on the real stack', () => {
       await mainButton(page).click();
       await page.getByTestId('load-amount').fill('10');
       await eventually(() => mainButton(page).textContent()).toBe('Get a quote');
+      const quoteRequest = page.waitForRequest(
+        (request) => request.method() === 'POST' && new URL(request.url()).pathname === '/v1/quotes',
+      );
       await mainButton(page).click();
+      expect((await quoteRequest).postDataJSON()).toMatchObject({ amount: '10.000000' });
       await page.getByTestId('quote').waitFor();
       // 10 USDT at 0.9995 = 9.99 USD (rounded down), less the 1.5 % spread of 0.15 (rounded up).
       expect(await text(page, 'quote')).toContain('1 USDT = 0.9995 USD');
@@ -205,7 +209,12 @@ describe('the Mini App on the real stack', () => {
       expect(await text(page, 'quote-validity')).toMatch(/^Valid for \d+ s$/);
       await shot(page, '07-load-quote');
       await eventually(() => mainButton(page).textContent()).toBe('Load 9.84 USD');
+      const loadRequest = page.waitForRequest(
+        (request) =>
+          request.method() === 'POST' && /^\/v1\/cards\/[^/]+\/loads$/.test(new URL(request.url()).pathname),
+      );
       await mainButton(page).click();
+      expect((await loadRequest).headers()['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
       await page.getByTestId('load-success').waitFor();
       // The API answers once the USDT is held; the card is loaded at the provider a moment later.
       expect(await text(page, 'load-success')).toMatch(
