@@ -6,9 +6,10 @@
 // workflow -> ledger), and the balance changes on screen without a reload (server-sent events, fed through Redis). A
 // card is issued with its fee shown before the Main button confirms it, loaded through a quote confirmed on the Main
 // button (outside Telegram the app draws that button itself: src/telegram/browser-host.ts), and a purchase simulated
-// at the card sandbox appears in the card's transactions and balance. The app follows Telegram's dark theme and
-// Russian; a forged and an expired initData show the session error. Each screen's screenshot goes to
-// test-artifacts/mini-app/journey/; with UPDATE_SCREENSHOTS=1 the README's set is written to docs/screenshots/.
+// at the card sandbox appears in the card's transactions and balance; the card is frozen and unfrozen at the provider
+// and set to auto-load. The app follows Telegram's dark theme and Russian; a forged and an expired initData show the
+// session error. Each screen's screenshot goes to test-artifacts/mini-app/journey/; with UPDATE_SCREENSHOTS=1 the
+// README's set is written to docs/screenshots/.
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -247,6 +248,16 @@ describe('the Mini App on the real stack', () => {
       await eventually(() => text(page, 'card-balance')).toBe('8.59 USD');
       expect(await page.evaluate(() => 'notReloaded' in window)).toBe(true);
       await shot(page, '09-card-purchase');
+
+      // Freeze at the provider (the screen says so while it is on its way; loading waits), unfreeze, auto-load on.
+      await page.getByTestId('freeze-toggle').click();
+      await eventually(() => text(page, 'card-state')).toBe('Frozen');
+      expect(await mainButton(page).isDisabled()).toBe(true);
+      await page.getByTestId('freeze-toggle').click();
+      await eventually(() => text(page, 'card-state')).toBe('Active');
+      await eventually(() => mainButton(page).isDisabled()).toBe(false);
+      await page.getByTestId('auto-load').click();
+      await eventually(() => page.getByTestId('auto-load').isChecked()).toBe(true);
 
       // The statement: the deposit and its fee, the card's fee, the load and the purchase.
       await backButton(page).click();
