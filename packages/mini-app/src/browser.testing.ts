@@ -2,7 +2,7 @@
 // download cannot work here, so scripts/ensure-chromium.sh installs the distribution's), a build of the app that is
 // never older than its source, and a folder for screenshots.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -26,14 +26,51 @@ function newestModificationMs(path: string): number {
   return newest;
 }
 
-/** Builds the Mini App (with its bundle budget check) unless dist/ is newer than every source file. */
-export function ensureBuilt(): void {
+/** How long a test file waits for another one's build of the Mini App, and how often it looks. */
+const buildLockWaitMsMax = 120_000;
+const buildLockPollMs = 100;
+/** A lock older than this was left by a process that died while building; it is taken over. */
+const buildLockStaleMs = 300_000;
+
+function isBuilt(): boolean {
   const builtIndex = join(packageDirectory, 'dist', 'index.html');
+  if (!existsSync(builtIndex)) return false;
+  const builtMs = statSync(builtIndex).mtimeMs;
   const sources = ['src', 'index.html', 'vite.config.ts'].map((name) => join(packageDirectory, name));
-  if (existsSync(builtIndex)) {
-    const builtMs = statSync(builtIndex).mtimeMs;
-    if (sources.every((source) => newestModificationMs(source) <= builtMs)) return;
+  return sources.every((source) => newestModificationMs(source) <= builtMs);
+}
+
+/**
+ * Builds the Mini App (with its bundle budget check) unless dist/ is newer than every source file. The browser test
+ * files run in parallel and each may find the build stale: one builds while the others wait (a directory is the
+ * lock, made atomically), since a second build empties dist/ under the first one's server.
+ */
+export function ensureBuilt(): void {
+  if (isBuilt()) return;
+  // In node_modules (ignored by git), so a lock left by a killed run never shows as a change.
+  const lock = join(repositoryRoot, 'node_modules', '.cardgate-mini-app-build-lock');
+  const deadline = Date.now() + buildLockWaitMsMax;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      const lockedAtMs = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+      if (lockedAtMs !== undefined && Date.now() - lockedAtMs > buildLockStaleMs)
+        rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`another build of the Mini App holds ${lock}`);
+      else if (lockedAtMs !== undefined)
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, buildLockPollMs);
+    }
   }
+  try {
+    if (!isBuilt()) build();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function build(): void {
   const require = createRequire(join(packageDirectory, 'package.json'));
   const viteBin = join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
   execFileSync(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], {

@@ -5,8 +5,9 @@
 // issued with its fee shown first (an Idempotency-Key sent), frozen, unfrozen, set to auto-load, loaded through a
 // quote confirmed on the Main button, and a purchase appears in its transactions; the statement pages as it
 // scrolls; dark theme and Russian follow Telegram's theme and language; a forged or expired session, a failed load
-// and a lost connection are said in words. Until the API of issue 10 lands, the /v1 routes come from the fixture
-// server in testing.ts. Screenshots of each screen go to test-artifacts/mini-app/.
+// and a lost connection are said in words. The /v1 routes come from the fixture server in testing.ts (in the API's
+// shapes), which provokes what the real stack gives only by chance; journey.browser.test.ts walks the real stack.
+// Screenshots of each screen go to test-artifacts/mini-app/.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';

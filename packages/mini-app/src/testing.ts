@@ -1,8 +1,9 @@
-// TEST ONLY. A stand-in for the user API of issue 10 while it is being written: one local HTTP server that serves
-// the built Mini App at /app/ (as the API will) and answers the /v1 routes the Mini App calls from in-memory
-// fixtures, with the real session check (Telegram's initData signature, by @telegram-apps/init-data-node) and
-// server-sent events. The browser tests drive the app against it; once the API lands, they start the real API
-// instead and this file goes.
+// TEST ONLY. A fixture of the user API for the Mini App's screen-by-screen browser test: one local HTTP server that
+// serves the built Mini App at /app/ (as the API does) and answers the /v1 routes the Mini App calls from in-memory
+// fixtures in the shapes of the API's /openapi.json (./api/types.ts, generated from it), with the real session check
+// (Telegram's initData signature, by @telegram-apps/init-data-node) and server-sent events. It provokes what the real
+// stack gives only by chance (a load that fails, 45 statement lines to page through); the journey against the real
+// stack is journey.browser.test.ts.
 import { randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -68,7 +69,7 @@ export class FixtureApi {
   deposits: Schemas['Deposit'][] = [];
   readonly statement: Schemas['StatementLine'][] = [];
   readonly quotes = new Map<string, Schemas['Quote']>();
-  readonly loadsByKey = new Map<string, Schemas['Load']>();
+  readonly loadsByKey = new Map<string, Schemas['CardLoad']>();
   /** The next load fails at the provider (a definite refusal): the Mini App must say nothing was taken. */
   failNextLoad = false;
   private readonly streams = new Set<ServerResponse>();
@@ -168,12 +169,16 @@ export class FixtureApi {
     card.balance = { ...card.balance, posted: json(available), available: json(available) };
     const list = this.cardTransactions.get(cardId) ?? [];
     list.unshift({
-      id: `ctx_${list.length + 1}`,
-      at: new Date().toISOString(),
-      kind: 'clearing',
-      merchant,
-      amount: { amount: `-${formatMoney(spent)}`, asset: 'USD' },
-      state: 'posted',
+      eventId: `evt_${list.length + 1}`,
+      transactionId: `txn_${list.length + 1}`,
+      category: 'clearing',
+      kind: 'CLEARING',
+      result: 'APPROVED',
+      amount: json(spent),
+      merchantAmount: null,
+      descriptor: merchant,
+      mcc: '5814',
+      occurredAt: new Date().toISOString(),
     });
     this.cardTransactions.set(cardId, list);
     this.publish('card.transaction', { cardId });
@@ -311,7 +316,8 @@ export class FixtureApi {
     if (method === 'GET' && path === '/v1/deposits')
       return this.send(response, 200, { items: this.deposits, nextCursor: null });
     if (method === 'GET' && path === '/v1/transactions') return this.page(url, this.statement, response);
-    if (method === 'GET' && path === '/v1/cards') return this.send(response, 200, { items: this.cards });
+    if (method === 'GET' && path === '/v1/cards')
+      return this.send(response, 200, { items: this.cards, nextCursor: null });
     if (method === 'POST' && path === '/v1/cards') return this.issueCard(response);
     if (card && method === 'GET' && !cardMatch?.[2]) return this.send(response, 200, card);
     if (card && method === 'PATCH' && !cardMatch?.[2]) {
@@ -328,8 +334,8 @@ export class FixtureApi {
       return this.send(response, 200, card);
     }
     if (card && method === 'POST' && (cardMatch?.[2] === 'freeze' || cardMatch?.[2] === 'unfreeze')) {
-      card.state = cardMatch[2] === 'freeze' ? 'PAUSED' : 'OPEN';
-      return this.send(response, 200, card);
+      card.state = cardMatch[2] === 'freeze' ? 'frozen' : 'open';
+      return this.send(response, 202, card);
     }
     if (card && method === 'GET' && cardMatch?.[2] === 'transactions')
       return this.page(url, this.cardTransactions.get(card.id) ?? [], response);
@@ -354,6 +360,11 @@ export class FixtureApi {
         perDay: { amount: '150.00', asset: 'USD' },
         perMonth: { amount: '150.00', asset: 'USD' },
         cardBalanceMax: { amount: '150.00', asset: 'USD' },
+        remaining: {
+          perLoad: { amount: '150.00', asset: 'USD' },
+          perDay: { amount: '150.00', asset: 'USD' },
+          perMonth: { amount: '150.00', asset: 'USD' },
+        },
       },
       prices: {
         depositFeeFixed: { amount: '0.500000', asset: 'USDT' },
@@ -387,22 +398,23 @@ export class FixtureApi {
     this.wallet.posted = subtract(this.wallet.posted, fee);
     const card: Schemas['Card'] = {
       id: `crd_${this.cards.length + 1}`,
-      state: 'OPEN',
-      last4: '4242',
+      state: 'open',
+      stateChange: null,
+      lastFour: '4242',
       autoLoad: false,
       balance: { posted: json(zero(USD)), pending: json(zero(USD)), available: json(zero(USD)) },
       createdAt: new Date().toISOString(),
     };
     this.cards.push(card);
-    this.send(response, 201, card);
+    this.send(response, 202, card);
   }
 
   private quote(body: unknown, response: ServerResponse): void {
-    const request = body as Partial<Schemas['QuoteRequest']> | undefined;
+    const request = body as { cardId?: unknown; amount?: unknown } | undefined;
     let amount: Money;
     try {
-      if (request?.amount?.asset !== 'USDT') throw new Error('asset');
-      amount = parseMoney(request.amount.amount, USDT);
+      if (typeof request?.amount !== 'string') throw new Error('amount');
+      amount = parseMoney(request.amount, USDT);
     } catch {
       return this.problem(
         response,
@@ -420,12 +432,15 @@ export class FixtureApi {
     const spread = applyBasisPoints(gross, 150n, 'up');
     const quote: Schemas['Quote'] = {
       id: `qte_${this.quotes.size + 1}`,
-      cardId: request.cardId!,
+      cardId: request.cardId as string,
       amount: json(amount),
       rate: '0.9995',
+      spreadBasisPoints: '150',
+      gross: json(gross),
       spread: json(spread),
       fee: json(zero(USD)),
       received: json(subtract(gross, spread)),
+      quotedAt: new Date().toISOString(),
       expiresAt: new Date(Date.now() + this.options.quoteValiditySeconds * 1_000).toISOString(),
     };
     this.quotes.set(quote.id, quote);
@@ -434,29 +449,33 @@ export class FixtureApi {
 
   private load(card: Schemas['Card'], body: unknown, key: string, response: ServerResponse): void {
     const replay = this.loadsByKey.get(key);
-    if (replay) return this.send(response, 201, replay);
+    if (replay) return this.send(response, 202, replay);
     const quote = this.quotes.get((body as { quoteId?: string } | undefined)?.quoteId ?? '');
     if (!quote || quote.cardId !== card.id)
       return this.problem(response, 404, 'not_found', 'quote_not_found', 'no such quote');
     if (Date.parse(quote.expiresAt) <= Date.now())
       return this.problem(response, 409, 'conflict', 'quote_expired', 'the quote has expired');
-    const load: Schemas['Load'] = {
+    const load: Schemas['CardLoad'] = {
       id: `lod_${this.loadsByKey.size + 1}`,
       cardId: card.id,
-      quoteId: quote.id,
-      state: this.failNextLoad ? 'failed' : 'loaded',
+      status: this.failNextLoad ? 'failed' : 'loaded',
+      amount: quote.amount,
+      rate: quote.rate,
+      gross: quote.gross,
+      spread: quote.spread,
+      fee: quote.fee,
       received: quote.received,
     };
     this.loadsByKey.set(key, load);
     if (this.failNextLoad) {
       this.failNextLoad = false;
-      return this.send(response, 201, load);
+      return this.send(response, 202, load);
     }
     this.wallet.posted = subtract(this.wallet.posted, usdt(quote.amount.amount));
     const balance = add(usd(card.balance.available.amount), usd(quote.received.amount));
     card.balance = { posted: json(balance), pending: json(zero(USD)), available: json(balance) };
     this.publish('card.loaded', { cardId: card.id, loadId: load.id });
-    this.send(response, 201, load);
+    this.send(response, 202, load);
   }
 
   private openStream(request: IncomingMessage, response: ServerResponse): void {

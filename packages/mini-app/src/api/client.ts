@@ -10,14 +10,13 @@ type Schemas = components['schemas'];
 export type Money = Schemas['Money'];
 export type Me = Schemas['Me'];
 export type Balances = Schemas['Balances'];
-export type BalanceParts = Schemas['BalanceParts'];
 export type DepositAddress = Schemas['DepositAddress'];
 export type Deposit = Schemas['Deposit'];
 export type StatementLine = Schemas['StatementLine'];
 export type Card = Schemas['Card'];
 export type CardTransaction = Schemas['CardTransaction'];
 export type Quote = Schemas['Quote'];
-export type Load = Schemas['Load'];
+export type Load = Schemas['CardLoad'];
 export interface Page<Item> {
   readonly items: Item[];
   readonly nextCursor: string | null;
@@ -79,7 +78,7 @@ export function createApiClient(options: ApiClientOptions) {
     return result.data;
   }
 
-  const idempotent = (key: string) => ({ 'Idempotency-Key': key });
+  const idempotent = (key: string) => ({ 'idempotency-key': key });
 
   return {
     me: () => unwrap(client.GET('/v1/me')),
@@ -89,6 +88,7 @@ export function createApiClient(options: ApiClientOptions) {
       unwrap(client.GET('/v1/deposits', { params: { query: { cursor, limit: pageLimit } } })),
     statement: (cursor?: string): Promise<Page<StatementLine>> =>
       unwrap(client.GET('/v1/transactions', { params: { query: { cursor, limit: pageLimit } } })),
+    /** The first page of cards (newest first): a user has a handful, never a page's worth. */
     cards: async (): Promise<Card[]> => (await unwrap(client.GET('/v1/cards'))).items,
     card: (id: string) => unwrap(client.GET('/v1/cards/{id}', { params: { path: { id } } })),
     issueCard: (idempotencyKey: string) =>
@@ -113,7 +113,9 @@ export function createApiClient(options: ApiClientOptions) {
           params: { path: { id }, query: { cursor, limit: pageLimit } },
         }),
       ),
-    quote: (cardId: string, amount: Money) => unwrap(client.POST('/v1/quotes', { body: { cardId, amount } })),
+    /** A quote for `amount` USDT (the API takes the decimal string; the asset is the wallet's). */
+    quote: (cardId: string, amount: Money) =>
+      unwrap(client.POST('/v1/quotes', { body: { cardId, amount: amount.amount } })),
     loadCard: (cardId: string, quoteId: string, idempotencyKey: string) =>
       unwrap(
         client.POST('/v1/cards/{id}/loads', {

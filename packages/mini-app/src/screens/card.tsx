@@ -1,8 +1,8 @@
 // Card: without a card, the issue offer with its fee shown before the user confirms on the Main button; with one, its
 // balance and state, freeze and unfreeze, the auto-load switch and its recent transactions, and "Load card" on the
 // Main button.
-import { useState } from 'preact/hooks';
-import { asApiProblem, type ApiProblem, type Card, type CardTransaction, type Me } from '../api/index.ts';
+import { useEffect, useState } from 'preact/hooks';
+import { asApiProblem, type ApiProblem, type Card, type Me } from '../api/index.ts';
 import { useApp } from '../app-context.ts';
 import { isOutcomeUnknown, useIntentKey } from '../intent-key.ts';
 import { useTranslate, type MessageKey } from '../i18n/i18n.ts';
@@ -11,6 +11,13 @@ import { haptic } from '../telegram/telegram.ts';
 import { useMainButton } from '../use-telegram-buttons.ts';
 import { useResource } from '../use-resource.ts';
 import { Amount, Loading, ProblemView, Row, Section } from '../ui/ui.tsx';
+import { cardActivity, type CardActivityLine } from './card-activity.ts';
+
+/**
+ * How soon a card whose freeze or unfreeze is on its way to the provider is read again: no live event says it
+ * arrived (the provider answers within a second or two), and the screen should not say "Active" for long after.
+ */
+const stateChangeRereadMs = 1_000;
 
 export function CardScreen(props: { cardId?: string }) {
   const { api, liveVersion } = useApp();
@@ -79,10 +86,14 @@ function IssueView(props: { me: Me; onIssued: (card: Card) => void }) {
 
 const stateKeys: Record<Card['state'], MessageKey> = {
   issuing: 'card.state.issuing',
-  OPEN: 'card.state.active',
-  PAUSED: 'card.state.frozen',
-  CLOSED: 'card.state.closed',
+  open: 'card.state.active',
+  frozen: 'card.state.frozen',
+  closed: 'card.state.closed',
   failed: 'card.state.failed',
+};
+const stateChangeKeys: Record<NonNullable<Card['stateChange']>, MessageKey> = {
+  freezing: 'card.state.freezing',
+  unfreezing: 'card.state.unfreezing',
 };
 
 function CardView(props: { card: Card; onChanged: () => void }) {
@@ -112,10 +123,17 @@ function CardView(props: { card: Card; onChanged: () => void }) {
       setBusy(false);
     }
   };
-  const frozen = card.state === 'PAUSED';
+  const frozen = card.state === 'frozen';
+  const changing = card.stateChange !== null;
+  const { onChanged } = props;
+  useEffect(() => {
+    if (!changing) return;
+    const timer = setTimeout(onChanged, stateChangeRereadMs);
+    return () => clearTimeout(timer);
+  }, [changing, card, onChanged]);
   useMainButton({
     text: t('card.load'),
-    enabled: card.state === 'OPEN',
+    enabled: card.state === 'open' && !changing,
     onClick: () => navigate({ name: 'load', cardId: card.id }),
   });
 
@@ -123,8 +141,10 @@ function CardView(props: { card: Card; onChanged: () => void }) {
     <main class="screen" data-screen="card">
       <section class="hero">
         <p class="hero-label">
-          {card.last4 ? t('home.cardLine', { last4: card.last4 }) : t('home.cardIssuing')} ·{' '}
-          <span data-testid="card-state">{t(stateKeys[card.state])}</span>
+          {card.lastFour ? t('home.cardLine', { last4: card.lastFour }) : t('home.cardIssuing')} ·{' '}
+          <span data-testid="card-state">
+            {t(card.stateChange ? stateChangeKeys[card.stateChange] : stateKeys[card.state])}
+          </span>
         </p>
         <p class="hero-amount">
           <Amount value={card.balance.available} testId="card-balance" />
@@ -134,11 +154,11 @@ function CardView(props: { card: Card; onChanged: () => void }) {
       {card.state === 'issuing' ? <p class="notice">{t('card.issue.pending')}</p> : null}
       {problem ? <ProblemView problem={problem} /> : null}
       <Section>
-        {card.state === 'OPEN' || frozen ? (
+        {card.state === 'open' || frozen ? (
           <button
             type="button"
             class="secondary-button"
-            disabled={busy}
+            disabled={busy || changing}
             data-testid="freeze-toggle"
             onClick={() =>
               void act(
@@ -182,8 +202,8 @@ function CardView(props: { card: Card; onChanged: () => void }) {
         ) : transactions.data.items.length === 0 ? (
           <p class="empty">{t('card.noTransactions')}</p>
         ) : (
-          transactions.data.items.map((transaction) => (
-            <TransactionLine key={transaction.id} transaction={transaction} />
+          cardActivity(transactions.data.items).map((line) => (
+            <TransactionLine key={line.transactionId} line={line} />
           ))
         )}
       </Section>
@@ -191,32 +211,25 @@ function CardView(props: { card: Card; onChanged: () => void }) {
   );
 }
 
-const transactionStateKeys: Record<CardTransaction['state'], MessageKey> = {
-  pending: 'card.txn.pending',
-  posted: 'card.txn.posted',
-  declined: 'card.txn.declined',
-  released: 'card.txn.released',
-};
-
-function TransactionLine(props: { transaction: CardTransaction }) {
+function TransactionLine(props: { line: CardActivityLine }) {
   const { language } = useApp();
   const t = useTranslate();
-  const { transaction } = props;
+  const { line } = props;
   const when = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(
-    new Date(transaction.at),
+    new Date(line.occurredAt),
   );
   return (
     <Row
       testId="card-transaction"
       label={
         <>
-          {transaction.merchant}
+          {line.merchant ?? t('card.txn.noMerchant')}
           <span class="hint block">
-            {when} · {t(transactionStateKeys[transaction.state])}
+            {when} · {t(line.stateKey)}
           </span>
         </>
       }
-      value={<Amount value={transaction.amount} signed />}
+      value={<Amount value={line.amount} signed={line.signed} />}
     />
   );
 }

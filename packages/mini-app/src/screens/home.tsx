@@ -56,7 +56,7 @@ export function HomeScreen() {
           </div>
         ) : (
           balances.cards.map((balance) => {
-            const last4 = cards.find((card) => card.id === balance.cardId)?.last4;
+            const last4 = cards.find((card) => card.id === balance.cardId)?.lastFour;
             const name = last4
               ? t('home.cardLine', { last4 })
               : balance.state === 'issuing'

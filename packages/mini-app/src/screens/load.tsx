@@ -82,8 +82,8 @@ export function LoadScreen(props: { cardId: string }) {
     setProblem(undefined);
     try {
       const load = await api.loadCard(props.cardId, quote.id, intentKey);
-      haptic(load.state === 'failed' ? 'error' : 'success');
-      setStage(load.state === 'failed' ? { name: 'failed' } : { name: 'result', load });
+      haptic(load.status === 'failed' ? 'error' : 'success');
+      setStage(load.status === 'failed' ? { name: 'failed' } : { name: 'result', load });
     } catch (error) {
       const failure = fail(error);
       // An expired quote (409) needs a new quote; an unknown outcome keeps the quote and its key for a safe retry.
@@ -117,12 +117,23 @@ export function LoadScreen(props: { cardId: string }) {
     return (
       <main class="screen" data-screen="load-result">
         <section class="result success" role="status" data-testid="load-success">
-          <h1 class="screen-title">{t('load.success.title')}</h1>
-          <p>
-            {stage.load.state === 'loaded'
-              ? t('load.success.body', { amount: formatAmount(stage.load.received, language) })
-              : t('load.pending.body')}
-          </p>
+          {/* The API answers once the USDT is held (202, pending); the card is loaded at the provider a moment later,
+              and the home screen shows it when the live event comes. */}
+          {stage.load.status === 'loaded' && stage.load.received ? (
+            <>
+              <h1 class="screen-title">{t('load.success.title')}</h1>
+              <p>{t('load.success.body', { amount: formatAmount(stage.load.received, language) })}</p>
+            </>
+          ) : (
+            <>
+              <h1 class="screen-title">{t('load.pending.title')}</h1>
+              <p>
+                {stage.load.received
+                  ? t('load.pending.amount', { amount: formatAmount(stage.load.received, language) })
+                  : t('load.pending.body')}
+              </p>
+            </>
+          )}
         </section>
       </main>
     );

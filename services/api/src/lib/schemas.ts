@@ -15,6 +15,16 @@ export const moneySchema = z
 
 export type MoneyBody = z.infer<typeof moneySchema>;
 
+/**
+ * Money or null. Written as a union, not `moneySchema.nullable()`: for a schema registered as a component the latter
+ * becomes `allOf: [Money], type: [object, null]` in /openapi.json, which generators read as never null (the Mini App's
+ * generated types said a deposit's fee was always there); the union is `anyOf: [Money, null]`.
+ */
+export function nullableMoney(description?: string) {
+  const schema = z.union([moneySchema, z.null()]);
+  return description === undefined ? schema : schema.openapi({ description });
+}
+
 export const money = (value: Money): MoneyBody => moneyToJson(value);
 
 /** A positive amount of `asset` as a decimal string in major units ("25.5"); parsed exactly, never as a float. */

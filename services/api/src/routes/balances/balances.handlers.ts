@@ -1,5 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { AccountBalance, UserBalancesReader } from '@cardgate/user-balances';
+import { cardStateName } from '../../lib/card-state.ts';
 import { money } from '../../lib/schemas.ts';
 import type { AppEnv } from '../../lib/types.ts';
 import type { getBalances } from './balances.routes.ts';
@@ -18,7 +19,7 @@ export function balancesHandlers(balances: UserBalancesReader) {
         wallet: amountsOf(read.wallet),
         cards: read.cards.map((card) => ({
           cardId: card.cardId,
-          state: card.state,
+          state: cardStateName(card.state, card.cardId),
           autoLoad: card.autoLoad,
           ...amountsOf(card),
         })),

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { cardStates } from '../../lib/card-state.ts';
 import { moneySchema, problems } from '../../lib/schemas.ts';
 
 const accountBalanceShape = {
@@ -17,7 +18,7 @@ export const balancesSchema = z
       .array(
         z.object({
           cardId: z.string().openapi({ example: 'crd_k3fq2m7xw4abcdef' }),
-          state: z.enum(['issuing', 'OPEN', 'PAUSED', 'CLOSED', 'failed']),
+          state: z.enum(cardStates).openapi({ description: 'As GET /v1/cards/{id} names it' }),
           autoLoad: z.boolean().openapi({ description: 'Deposits continue into this card' }),
           ...accountBalanceShape,
         }),

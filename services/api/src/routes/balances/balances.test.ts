@@ -83,7 +83,7 @@ describe('GET /v1/balances', () => {
       cards: [
         {
           cardId,
-          state: 'OPEN',
+          state: 'open',
           autoLoad: true,
           posted: { amount: '10.00', asset: 'USD' },
           pending: { amount: '-2.50', asset: 'USD' },

@@ -8,27 +8,18 @@ import { assetByCode, parseMinorUnits, type Money } from '@cardgate/money';
 import { z } from '@hono/zod-openapi';
 import { money } from '../../lib/schemas.ts';
 import { cardBalanceOf } from './card-ledger.ts';
-import type { cardLoadSchema, cardSchema, cardStates, cardTransactionSchema } from './cards.routes.ts';
+import { cardStateName } from '../../lib/card-state.ts';
+import type { cardLoadSchema, cardSchema, cardTransactionSchema } from './cards.routes.ts';
 
 type CardBody = z.infer<typeof cardSchema>;
 type CardLoadBody = z.infer<typeof cardLoadSchema>;
 type CardTransactionBody = z.infer<typeof cardTransactionSchema>;
 
-const stateNames: Record<string, (typeof cardStates)[number]> = {
-  issuing: 'issuing',
-  OPEN: 'open',
-  PAUSED: 'frozen',
-  CLOSED: 'closed',
-  failed: 'failed',
-};
-
 export async function cardView(ledger: Ledger, card: Card): Promise<CardBody> {
   const balance = await cardBalanceOf(ledger, card.id, card.userId);
-  const state = stateNames[card.state];
-  if (!state) throw new Error(`card ${card.id} has the unknown state ${card.state}`);
   return {
     id: card.id,
-    state,
+    state: cardStateName(card.state, card.id),
     stateChange:
       card.requestedState === null || card.requestedState === card.state
         ? null

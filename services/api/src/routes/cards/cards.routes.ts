@@ -1,10 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireIdempotencyKey } from '../../middleware/idempotency/idempotency.ts';
-import { idempotencyKeyHeader, moneySchema, pageQuerySchema, problems } from '../../lib/schemas.ts';
+import { cardStates } from '../../lib/card-state.ts';
+import {
+  idempotencyKeyHeader,
+  moneySchema,
+  nullableMoney,
+  pageQuerySchema,
+  problems,
+} from '../../lib/schemas.ts';
 
 const security = [{ telegramInitData: [] }];
-
-export const cardStates = ['issuing', 'open', 'frozen', 'closed', 'failed'] as const;
 
 export const cardSchema = z
   .object({
@@ -39,10 +44,10 @@ export const cardLoadSchema = z
       .openapi({ description: 'pending: the USDT is held and the card is about to be loaded' }),
     amount: moneySchema.openapi({ description: 'USDT taken from the wallet' }),
     rate: z.string().nullable(),
-    gross: moneySchema.nullable(),
-    spread: moneySchema.nullable(),
-    fee: moneySchema.nullable(),
-    received: moneySchema.nullable().openapi({ description: 'USD put on the card' }),
+    gross: nullableMoney(),
+    spread: nullableMoney(),
+    fee: nullableMoney(),
+    received: nullableMoney('USD put on the card'),
   })
   .openapi('CardLoad');
 
@@ -56,7 +61,7 @@ export const cardTransactionSchema = z
     kind: z.string().openapi({ example: 'AUTHORIZATION', description: "The provider's event kind" }),
     result: z.string().openapi({ example: 'APPROVED', description: 'APPROVED or the decline reason' }),
     amount: moneySchema,
-    merchantAmount: moneySchema.nullable(),
+    merchantAmount: nullableMoney(),
     descriptor: z.string().nullable(),
     mcc: z.string().nullable(),
     occurredAt: z.string(),

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { pageQueryOf } from '../../lib/cursor.ts';
-import { moneySchema, problems } from '../../lib/schemas.ts';
+import { moneySchema, nullableMoney, problems } from '../../lib/schemas.ts';
 import { decodeDepositCursor } from './deposits.cursor.ts';
 import { depositStates } from './deposit-state.ts';
 
@@ -18,8 +18,8 @@ export const depositSchema = z
       .nullable()
       .openapi({ description: 'While seen or confirming' }),
     amount: moneySchema.openapi({ description: 'What arrived on chain (gross)' }),
-    fee: moneySchema.nullable().openapi({ description: 'Once credited' }),
-    net: moneySchema.nullable().openapi({ description: 'What the wallet received, once credited' }),
+    fee: nullableMoney('Once credited'),
+    net: nullableMoney('What the wallet received, once credited'),
     from: z.string().openapi({ description: 'The sending address (base58)' }),
     blockNumber: z.string().openapi({ description: 'The block it is in, as a decimal string' }),
     seenAt: z.string().openapi({ description: 'When Cardgate first saw it (ISO 8601)' }),
