@@ -31,9 +31,15 @@ export function createHttpMetrics(registry: Registry) {
   return { middleware, duration };
 }
 
-/** The pattern of the handler that answered; a middleware (`app.use`, method ALL) answering 404 means no route. */
+/**
+ * The pattern of the handler that answered: a route's, or a middleware's that answered itself (an auth refusal is
+ * labelled '/v1/*'). A 404 or 405 after only middlewares (`app.use`, method ALL) ran means no route matched.
+ */
 function routeOf(context: Parameters<MiddlewareHandler>[0]): string {
   const route = matchedRoutes(context)[context.req.routeIndex];
-  if (!route || (route.method === 'ALL' && context.res.status === 404)) return 'unmatched';
+  const status = context.res.status;
+  if (!route || (route.method === 'ALL' && (status === 404 || status === 405))) return 'unmatched';
   return route.path;
 }
+
+export type HttpMetrics = ReturnType<typeof createHttpMetrics>;

@@ -22,6 +22,8 @@ export const workerEnvironment = {
     .string()
     .regex(/^[a-z0-9:_-]{1,40}$/)
     .default('cardgate'),
+  /** BullMQ's key prefix of the notifications queue: the bot's NOTIFICATION_QUEUE_PREFIX, where it takes the jobs. */
+  NOTIFICATION_QUEUE_PREFIX: z.string().min(1).max(100).default('bull'),
   TEMPORAL_ADDRESS: envHostPort,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('cardgate'),
