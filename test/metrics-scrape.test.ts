@@ -3,7 +3,8 @@
 // PostgreSQL, Redis and Temporal): the table prints each process's /metrics URL; an API request increments the request
 // histogram under its route pattern; a deposit on the devnet moves the watcher's chain and deposit series, the
 // worker's workflow outcome counter and ledger batches, and its credited notification moves the bot's counter; a
-// stored reconciliation run shows as findings by kind. Then the infra files are held to what was scraped: every
+// notification queued for later is counted in the queue's delayed jobs; a stored reconciliation run shows as findings
+// by kind. Then the infra files are held to what was scraped: every
 // alert rule and Grafana panel expression parses as PromQL (the Prometheus project's own grammar,
 // @prometheus-io/lezer-promql) and names only series these processes export (or `up`, which Prometheus adds).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,9 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parser } from '@prometheus-io/lezer-promql';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { notificationQueueName } from '@cardgate/contracts';
 import { createDatabasePool, type DatabasePool } from '@cardgate/db';
 import { createDepositAddressService } from '@cardgate/deposit-addresses';
 import {
@@ -110,6 +114,7 @@ describe('metrics of every process', () => {
     const environment: NodeJS.ProcessEnv = { ...process.env };
     delete environment.BOT_TOKEN; // the bot talks to the Bot API stand-in
     const suffix = uniqueSuffix();
+    const queuePrefix = `cardgate-metrics-${suffix}`;
     dev = spawn(process.execPath, ['scripts/dev/main.ts'], {
       cwd: repositoryRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -122,7 +127,7 @@ describe('metrics of every process', () => {
         TEMPORAL_ADDRESS: temporalAddress,
         TEMPORAL_NAMESPACE: temporalNamespace,
         TEMPORAL_TASK_QUEUE: `metrics-${suffix}`,
-        NOTIFICATION_QUEUE_PREFIX: `cardgate-metrics-${suffix}`,
+        NOTIFICATION_QUEUE_PREFIX: queuePrefix,
         USER_EVENTS_REDIS_PREFIX: `cardgate-metrics-${suffix}`,
         API_REDIS_KEY_PREFIX: `cardgate-metrics-${suffix}`,
         // The hourly Schedule is one per namespace: not in a shared test server.
@@ -254,16 +259,26 @@ describe('metrics of every process', () => {
         sampleSum(await scrape('bot'), 'cardgate_bot_notifications_total', { outcome: 'sent' }) >= 1,
       20_000,
     );
-    const queue = (await scrape('worker')).filter(
-      (sample) => sample.name === 'cardgate_notification_queue_jobs',
-    );
-    expect(queue.map((sample) => sample.labels.state).sort()).toEqual([
-      'active',
-      'delayed',
-      'failed',
-      'waiting',
-    ]);
-    expect(sampleSum(queue, 'cardgate_notification_queue_jobs', { state: 'failed' })).toBe(0);
+    const queueJobs = async (state: string) =>
+      sampleSum(await scrape('worker'), 'cardgate_notification_queue_jobs', { state });
+    expect(await queueJobs('failed')).toBe(0);
+    // A notification queued for later is one more delayed job until it is taken back.
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    const notifications = new Queue(notificationQueueName, { connection: redis, prefix: queuePrefix });
+    try {
+      const delayedBefore = await queueJobs('delayed');
+      const job = await notifications.add(
+        'probe',
+        { probe: true },
+        { delay: 600_000, jobId: `probe-${suffix}` },
+      );
+      expect(await queueJobs('delayed')).toBe(delayedBefore + 1);
+      await job.remove();
+      expect(await queueJobs('delayed')).toBe(delayedBefore);
+    } finally {
+      await notifications.close();
+      redis.disconnect();
+    }
 
     // A stored reconciliation run shows as its findings by kind, and its time.
     const store = createReconciliationStore(pool);
