@@ -1,12 +1,12 @@
 // Proves every long-running process serves its Prometheus series and that they move when work happens, on the stack
 // `npm run dev` starts (its own database, state directory, ports, task queue and queue prefix; the harness's
 // PostgreSQL, Redis and Temporal): the table prints each process's /metrics URL; an API request increments the request
-// histogram under its route pattern; a deposit on the devnet moves the watcher's chain and deposit series, the
-// worker's workflow outcome counter and ledger batches, and its credited notification moves the bot's counter; a
-// notification queued for later is counted in the queue's delayed jobs; a stored reconciliation run shows as findings
-// by kind. Then the infra files are held to what was scraped: every
-// alert rule and Grafana panel expression parses as PromQL (the Prometheus project's own grammar,
-// @prometheus-io/lezer-promql) and names only series these processes export (or `up`, which Prometheus adds).
+// histogram under its route pattern (the card webhook's too); a deposit on the devnet moves the watcher's chain and
+// deposit series, the worker's workflow outcome counter and ledger batches, and its credited notification moves the
+// bot's counter; a notification queued for later is counted in the queue's delayed jobs; a stored reconciliation run
+// shows as findings by kind. Then the infra files are held to what was scraped: every alert rule and Grafana panel
+// expression parses as PromQL (the Prometheus project's own grammar, @prometheus-io/lezer-promql) and names only
+// series these processes export (or `up`, which Prometheus adds).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -195,6 +195,20 @@ describe('metrics of every process', () => {
     for (let request = 0; request < 2; request += 1)
       expect((await fetch(`http://127.0.0.1:${ports.API_PORT}/health/live`)).status).toBe(200);
     expect(liveCount(await scrape('api')) - liveCount(first.api)).toBe(2);
+    // The card provider's webhook too: an unsigned delivery is refused, and counted under the route with its status.
+    const unsigned = await fetch(`http://127.0.0.1:${ports.API_PORT}/webhooks/card-provider`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(unsigned.status).toBeGreaterThanOrEqual(400);
+    expect(
+      sampleSum(await scrape('api'), 'cardgate_http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/webhooks/card-provider',
+        status: String(unsigned.status),
+      }),
+    ).toBe(1);
 
     // A deposit on the devnet: the watcher sees it, it becomes final, is handed over, credited (a workflow outcome
     // and a ledger batch), and the credited notification goes out through the bot.
