@@ -33,6 +33,7 @@ import { createReconciliationStore, difference } from '@cardgate/reconciliation'
 import { accountExtendedPublicKey } from '@cardgate/tron';
 import { createUserStore } from '@cardgate/users';
 import { harnessContext, uniqueSuffix } from '@cardgate/test-harness';
+import { isProcessAlive, type DevState } from '../scripts/dev/state.ts';
 
 const stateDirectory = mkdtempSync(join(tmpdir(), 'cardgate-metrics-test-'));
 const { postgresAdminUrl, templateDatabase, redisUrl, temporalAddress, temporalNamespace } = harnessContext();
@@ -42,12 +43,32 @@ const lines: string[] = [];
 let dev: ChildProcess | undefined;
 let pool: DatabasePool | undefined;
 
+/** How long the dev command gets to stop what it started after a failed test, before its children are killed. */
+const stopGraceMs = 30_000;
+
 afterAll(async () => {
-  if (dev && dev.exitCode === null) dev.kill('SIGKILL');
+  // After a failure the dev command is still running: SIGTERM stops its children (they run in process groups of
+  // their own, so a SIGKILL to it alone would leave them behind); whatever outlives the grace period is killed.
+  if (dev && dev.exitCode === null) {
+    const children = devChildPids();
+    const exited = new Promise((resolve) => dev!.once('exit', resolve));
+    dev.kill('SIGTERM');
+    await Promise.race([exited, sleep(stopGraceMs)]);
+    if (dev.exitCode === null) dev.kill('SIGKILL');
+    for (const pid of children.filter(isProcessAlive)) process.kill(pid, 'SIGKILL');
+  }
   await pool?.end();
   await dropDatabase(postgresAdminUrl, databaseName).catch(() => undefined);
   rmSync(stateDirectory, { recursive: true, force: true });
 });
+
+function devChildPids(): number[] {
+  try {
+    return (JSON.parse(readFileSync(join(stateDirectory, 'dev.json'), 'utf8')) as DevState).childPids.slice();
+  } catch {
+    return [];
+  }
+}
 
 async function until(what: string, condition: () => Promise<boolean> | boolean, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
