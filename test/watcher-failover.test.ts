@@ -18,6 +18,7 @@ import { createDepositStore } from '@cardgate/deposit-store';
 import { createFollower } from '../services/watcher/src/follower.ts';
 import { createLeaderLock } from '../services/watcher/src/leader-lock.ts';
 import { createWatcherMetrics } from '../services/watcher/src/metrics.ts';
+import { createMetricsRegistry } from '@cardgate/metrics';
 import { createOutboxDispatcher } from '../services/watcher/src/outbox-dispatcher.ts';
 import { createTemporalHandOver } from '../services/watcher/src/temporal-hand-over.ts';
 import { createTronChainSource } from '../services/watcher/src/tron-chain-source.ts';
@@ -68,7 +69,7 @@ async function startWatcher(name: string, client: Client, taskQueue: string, cha
       concurrencyMax: 8,
     }),
     leaderLock: createLeaderLock(lockUrl.toString(), chainLockId),
-    metrics: createWatcherMetrics(),
+    metrics: createWatcherMetrics({ registry: createMetricsRegistry({ service: 'watcher' }) }),
     logger,
     idlePollMs: 20,
     standbyPollMs: 50,

@@ -18,6 +18,7 @@ import { createDepositStore } from '@cardgate/deposit-store';
 import { createFollower } from '../../services/watcher/src/follower.ts';
 import { createLeaderLock } from '../../services/watcher/src/leader-lock.ts';
 import { createWatcherMetrics } from '../../services/watcher/src/metrics.ts';
+import { createMetricsRegistry } from '@cardgate/metrics';
 import { createOutboxDispatcher } from '../../services/watcher/src/outbox-dispatcher.ts';
 import { createTemporalHandOver } from '../../services/watcher/src/temporal-hand-over.ts';
 import { createTronChainSource } from '../../services/watcher/src/tron-chain-source.ts';
@@ -115,7 +116,7 @@ console.log(
 // Hand-over timing: when each final event reached Temporal.
 const finalHandedOverAt = new Map<string, number>();
 const temporalHandOver = createTemporalHandOver(client, `bench-${Date.now()}`);
-const metrics = createWatcherMetrics();
+const metrics = createWatcherMetrics({ registry: createMetricsRegistry({ service: 'bench-watcher' }) });
 const loop = createWatcherLoop({
   follower: createFollower({
     source: createTronChainSource({
@@ -161,8 +162,7 @@ const catchUpStarted = performance.now();
 const target = (await admin('produce', { count: 0 })).head;
 let blocksDoneAt = 0;
 for (;;) {
-  const snapshot = metrics.snapshot();
-  if (!blocksDoneAt && snapshot.processedBlock >= target) blocksDoneAt = performance.now();
+  if (!blocksDoneAt && metrics.position().processedBlock >= target) blocksDoneAt = performance.now();
   if (blocksDoneAt && finalHandedOverAt.size >= expectedDeposits) break;
   if (performance.now() - catchUpStarted > 15 * 60_000) throw new Error('catch-up took more than 15 minutes');
   await new Promise((resolve) => setTimeout(resolve, 50));

@@ -308,7 +308,11 @@ try {
       'initData (alice)': `${signDevelopmentInitData(aliceInTelegram)}  (valid 1 h; anew: node scripts/dev/mini-app-url.ts --init-data)`,
       'Bot health': `http://127.0.0.1:${ports.bot}/health`,
       ...telegram.endpoints,
+      // Prometheus text format; infra/prometheus/prometheus.yml scrapes these ports.
+      'API metrics': `${apiUrl}/metrics`,
       'Watcher metrics': `http://127.0.0.1:${ports.watcher}/metrics`,
+      'Worker metrics': `http://127.0.0.1:${ports.worker}/metrics`,
+      'Bot metrics': `http://127.0.0.1:${ports.bot}/metrics`,
       'Temporal gRPC': temporal.address,
       'Temporal UI': temporal.uiUrl ?? '(external server: see its own UI)',
       PostgreSQL: redactPassword(databaseUrl),

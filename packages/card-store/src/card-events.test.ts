@@ -1,6 +1,7 @@
 // Proves card_event's owner stores an event once by its id and reads it back through the contract's schema: an event
 // round-trips unchanged, a repeated delivery is no new event, and a stored payload that does not match the contract
-// fails where it is read instead of travelling on as a cast.
+// fails where it is read instead of travelling on as a cast. The backlog (what the metrics show) counts events not yet
+// handed over, within its bound, and drops an event once it is marked.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CardTransactionEvent } from '@cardgate/contracts';
@@ -41,5 +42,18 @@ describe('card event store', () => {
       insert into card_event (event_id, provider_transaction_id, card_token, kind, payload)
       values (${broken.eventId}, ${txn}, 'card_tok', 'AUTHORIZATION', ${sql.jsonb(broken)})`);
     await expect(store.ofTransaction(txn)).rejects.toThrow();
+  });
+
+  it('counts the backlog of events not yet handed over, within its bound', async () => {
+    const store = createCardEventStore(database.pool);
+    const before = await store.backlog(1_000);
+    const events = [event(`txn_${uniqueSuffix()}`), event(`txn_${uniqueSuffix()}`)];
+    for (const stored of events) await store.store(stored);
+    const waiting = await store.backlog(1_000);
+    expect(waiting.count).toBe(before.count + 2);
+    expect(waiting.oldestAgeSeconds).toBeGreaterThanOrEqual(0);
+    expect((await store.backlog(1)).count).toBe(1);
+    await store.markHandedOver(events.map((stored) => stored.eventId));
+    expect((await store.backlog(1_000)).count).toBe(before.count);
   });
 });

@@ -12,6 +12,7 @@ const payloadRow = z.object({ payload: z.unknown() });
 const eventsOf = (rows: readonly { payload: unknown }[]): CardTransactionEvent[] =>
   rows.map((row) => cardTransactionEventSchema.parse(row.payload));
 const noRows = z.object({});
+const backlogRow = z.object({ count: z.number(), oldest_age_seconds: z.number().nullable() });
 const pagedRow = z.object({ payload: z.unknown(), received_at: z.string(), event_id: z.string() });
 
 /** Events of one card on one page, at most. */
@@ -54,6 +55,19 @@ export function createCardEventStore(pool: DatabasePool) {
         where handed_over_at is null and received_at < now() - make_interval(secs => ${olderThanMs / 1000})
         order by received_at limit ${limit}`);
       return eventsOf(rows);
+    },
+
+    /**
+     * The backlog (metrics): events not yet handed over, counted up to `countMax` (a bound on the rows a scrape may
+     * read through the partial index), and the age of the oldest of them in seconds (null when there is none).
+     */
+    async backlog(countMax: number): Promise<{ count: number; oldestAgeSeconds: number | null }> {
+      const row = await pool.one(sql.type(backlogRow)`
+        select (select count(*)::int4 from (select 1 from card_event where handed_over_at is null limit ${countMax}) w)
+            as count,
+          (select extract(epoch from now() - min(received_at))::float8 from card_event where handed_over_at is null)
+            as oldest_age_seconds`);
+      return { count: row.count, oldestAgeSeconds: row.oldest_age_seconds };
     },
 
     /** A card's events, newest first, `limit` (at most cardEventPageMax) after `after`. */

@@ -1,6 +1,12 @@
 export * from './types.ts';
 export * from './ledger-error.ts';
-export { createLedger, expiryTransferId, type Ledger, type LedgerOptions } from './ledger.ts';
+export {
+  createLedger,
+  expiryTransferId,
+  type Ledger,
+  type LedgerBatchObservation,
+  type LedgerOptions,
+} from './ledger.ts';
 export {
   accountsOwnedByQuery,
   balanceOf,

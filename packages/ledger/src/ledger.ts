@@ -42,6 +42,19 @@ export interface LedgerOptions {
   /** Attempts per batch on transient database errors. */
   readonly attemptsMax?: number;
   readonly retryBackoffMsMax?: number;
+  /** Told of every batch once it is committed or has failed (metrics); must not throw and must return at once. */
+  readonly onBatch?: (batch: LedgerBatchObservation) => void;
+}
+
+/** One group commit as an observer sees it: how big, how long (retries included), and how it ended. */
+export interface LedgerBatchObservation {
+  /** Transfers in the batch, over all its linked requests. */
+  readonly transfers: number;
+  /** Linked requests (callers' batches) joined into it. */
+  readonly requests: number;
+  readonly durationMs: number;
+  /** `failed`: the whole batch was refused (a database failure beyond the retries, a broken invariant). */
+  readonly outcome: 'committed' | 'failed';
 }
 
 const noRows = z.object({});
@@ -106,9 +119,28 @@ export function createLedger(options: LedgerOptions) {
   }
 
   const runWithRetries = (groups: readonly EngineGroup[]) => withTransientRetries(() => runOnce(groups));
+  const { onBatch } = options;
+  const runObserved = !onBatch
+    ? runWithRetries
+    : async (groups: readonly EngineGroup[]): Promise<GroupResult[]> => {
+        const startedAt = performance.now();
+        let outcome: LedgerBatchObservation['outcome'] = 'failed';
+        try {
+          const results = await runWithRetries(groups);
+          outcome = 'committed';
+          return results;
+        } finally {
+          onBatch({
+            transfers: groups.reduce((sum, group) => sum + group.requests.length, 0),
+            requests: groups.length,
+            durationMs: performance.now() - startedAt,
+            outcome,
+          });
+        }
+      };
 
   const batcher = createBatcher<EngineGroup, GroupResult>({
-    run: runWithRetries,
+    run: runObserved,
     lanesMax: options.lanesMax ?? 1,
     weightMax: options.commitTransfersMax ?? options.batchTransfersMax ?? 2_000,
     weightOf: (group) => group.requests.length,

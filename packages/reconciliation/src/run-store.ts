@@ -33,6 +33,17 @@ const runRow = z.object({
   in_flight_count: z.number(),
   failure: z.string().nullable(),
 });
+const lastRunRow = z.object({
+  finished_at_seconds: z.number(),
+  status: z.enum(['clean', 'differences', 'failed']),
+  id: z.bigint(),
+});
+const findingCountRow = z.object({
+  comparison: z.string(),
+  category: z.string(),
+  kind: z.string(),
+  count: z.number(),
+});
 const findingRow = z.object({
   comparison: z.enum(['ledger', 'chain', 'provider']),
   category: z.enum(['difference', 'in_flight']),
@@ -165,6 +176,26 @@ export function createReconciliationStore(pool: DatabasePool) {
           detail: row.detail,
         })),
       };
+    },
+
+    /**
+     * The latest finished run in figures (metrics): when it finished (Unix seconds), how it ended, and its stored
+     * findings counted by comparison, category and kind (kinds are a fixed set in the comparisons' code). Null before
+     * the first run.
+     */
+    async lastRunFigures(): Promise<{
+      finishedAtSeconds: number;
+      status: 'clean' | 'differences' | 'failed';
+      findings: { comparison: string; category: string; kind: string; count: number }[];
+    } | null> {
+      const run = await pool.maybeOne(sql.type(lastRunRow)`
+        select id, status, extract(epoch from finished_at)::float8 as finished_at_seconds
+        from reconciliation_run where status <> 'running' order by started_at desc, id desc limit 1`);
+      if (!run) return null;
+      const findings = await pool.any(sql.type(findingCountRow)`
+        select comparison, category, kind, count(*)::int4 as count from reconciliation_finding
+        where run_id = ${run.id} group by comparison, category, kind`);
+      return { finishedAtSeconds: run.finished_at_seconds, status: run.status, findings: [...findings] };
     },
 
     /** The last block this chain's final transfers were read through, or null before the first run. */

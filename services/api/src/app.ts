@@ -4,6 +4,7 @@
 // Layout (the Hono OpenAPI starter's): each resource has routes/<r>/<r>.{routes,handlers,index,test}.ts; every route
 // is defined once with zod and OpenAPI; /openapi.json describes all of them and /docs renders it.
 //   /health, /health/live                    readiness and liveness
+//   /metrics                                 Prometheus (restrict it to the scraper at the proxy)
 //   /webhooks/card-provider                  the card provider's signed webhooks
 //   /v1/...                                  the Mini App's user API (Authorization: tma <initData>)
 //   /v1/ops/...                              operators (Authorization: Bearer <token>, scoped)
@@ -12,6 +13,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Scalar } from '@scalar/hono-api-reference';
 import type { Logger } from '@cardgate/config';
 import { createHealthRoutes, type HealthCheck } from '@cardgate/health';
+import { createMetricsRoutes, type HttpMetrics, type Registry } from '@cardgate/metrics';
 import { createOperatorTokens } from '@cardgate/operators';
 import { createUserStore } from '@cardgate/users';
 import type { MiddlewareHandler } from 'hono';
@@ -56,6 +58,8 @@ export interface ApiDependencies {
   readonly v1?: V1Dependencies;
   /** The built Mini App, served at /app/ with headers that let Telegram's web client frame it. */
   readonly miniApp?: { readonly distDirectory: string };
+  /** The process's Prometheus registry, served at GET /metrics, and the request histogram every route feeds. */
+  readonly metrics?: { readonly registry: Registry; readonly http: HttpMetrics };
 }
 
 export type ApiApp = OpenAPIHono<AppEnv>;
@@ -65,8 +69,11 @@ const idempotencyRetentionMs = 24 * 3600 * 1000;
 
 export function createApp(dependencies: ApiDependencies): ApiApp {
   const app: ApiApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  // First, so a request's duration includes every middleware (auth, limits) and a refusal by one of them.
+  if (dependencies.metrics) app.use('*', dependencies.metrics.http.middleware);
   app.use('*', requestContext(dependencies.logger));
   app.route('/', createHealthRoutes(dependencies.healthChecks));
+  if (dependencies.metrics) app.route('/', createMetricsRoutes(dependencies.metrics.registry));
   if (dependencies.cardWebhooks) app.route('/', createCardWebhookRoutes(dependencies.cardWebhooks));
   if (dependencies.v1) mountV1(app, dependencies.v1, dependencies.logger);
   if (dependencies.miniApp) mountMiniApp(app, dependencies.miniApp.distDirectory);

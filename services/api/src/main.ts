@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
 import { createLogger, loadEnvOrExit, onShutdown } from '@cardgate/config';
 import { createDatabasePool, pingDatabase } from '@cardgate/db';
-import { redisHealthCheck, serveApp, temporalHealthCheck } from '@cardgate/health';
+import { redisHealthCheck, runHealthChecks, serveApp, temporalHealthCheck } from '@cardgate/health';
 import { isMiniAppBuilt, miniAppDistDirectory } from '@cardgate/mini-app';
 import { createAfterResponse } from './lib/after-response.ts';
 import { createApp } from './app.ts';
@@ -13,6 +13,7 @@ import { createCardEventStore } from './card-events/event-store.ts';
 import { createCardEventDispatcher } from './card-events/event-dispatcher.ts';
 import { createTemporalCardEventHandOver } from './card-events/temporal-hand-over.ts';
 import { createDefaultUserEventHub } from './routes/events/events.index.ts';
+import { createApiMetrics } from './metrics.ts';
 
 const environment = loadEnvOrExit(apiEnvironment);
 const logger = createLogger({ service: 'api', level: environment.LOG_LEVEL });
@@ -40,13 +41,19 @@ const userEvents = createDefaultUserEventHub(
   { redis, redisKeyPrefix: environment.API_REDIS_KEY_PREFIX },
   logger,
 );
+const healthChecks = {
+  database: () => pingDatabase(pool),
+  redis: redisHealthCheck(redis),
+  temporal: temporalHealthCheck(connection),
+};
+const metrics = createApiMetrics({
+  cardEventBacklog: (countMax) => store.backlog(countMax),
+  runHealthChecks: () => runHealthChecks(healthChecks),
+});
 const app = createApp({
   logger,
-  healthChecks: {
-    database: () => pingDatabase(pool),
-    redis: redisHealthCheck(redis),
-    temporal: temporalHealthCheck(connection),
-  },
+  healthChecks,
+  metrics,
   cardWebhooks: { secret: environment.CARD_WEBHOOK_SECRET, store, dispatcher },
   ...(isMiniAppBuilt() ? { miniApp: { distDirectory: miniAppDistDirectory } } : {}),
   v1: {
@@ -96,6 +103,7 @@ const app = createApp({
     clientIp: (context) => getConnInfo(context).remote.address ?? 'unknown',
     userEvents,
     afterResponse,
+    ledgerObserver: metrics.ledgerObserver,
   },
 });
 const server = await serveApp(app, environment.API_PORT, environment.API_HOST);

@@ -10,7 +10,7 @@ import { createSharedBalanceSource, type BalanceSource } from './balances.ts';
 import { announceCommands, installCommands } from './commands.ts';
 import { createDeliveryStore } from './delivery-store.ts';
 import { createNotificationSender } from './notification-sender.ts';
-import { startNotificationWorker } from './notification-worker.ts';
+import { startNotificationWorker, type NotificationAttemptOutcome } from './notification-worker.ts';
 import { telegramSendLimits, type SendLimits } from './send-scheduler.ts';
 import { createTelegramClient } from './telegram-client.ts';
 
@@ -28,6 +28,8 @@ export interface BotServiceOptions {
   /** Replaces the shared balance reader (tests). */
   readonly balances?: BalanceSource;
   readonly botInfo?: UserFromGetMe;
+  /** Told of each notification attempt's outcome (main.ts: the process's metrics). */
+  readonly onNotificationOutcome?: (outcome: NotificationAttemptOutcome) => void;
 }
 
 /** A 429 is waited out at most 5 times in a row, each wait at most 60 s; beyond that the queue retries the job. */
@@ -83,6 +85,7 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
     logger,
     concurrency: options.concurrency,
     stalledIntervalMs: options.stalledIntervalMs,
+    ...(options.onNotificationOutcome ? { onOutcome: options.onNotificationOutcome } : {}),
   });
   let started!: () => void;
   const polling = new Promise<void>((resolve) => (started = resolve));

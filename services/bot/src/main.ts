@@ -4,9 +4,11 @@ import { Hono } from 'hono';
 import { Redis } from 'ioredis';
 import { createLogger, loadEnvOrExit, onShutdown } from '@cardgate/config';
 import { createDatabasePool, pingDatabase } from '@cardgate/db';
-import { createHealthRoutes, redisHealthCheck, serveApp } from '@cardgate/health';
+import { createHealthRoutes, redisHealthCheck, runHealthChecks, serveApp } from '@cardgate/health';
+import { createMetricsRoutes } from '@cardgate/metrics';
 import { startBotService } from './bot.ts';
 import { botEnvironment } from './env.ts';
+import { createBotMetrics } from './metrics.ts';
 
 const environment = loadEnvOrExit(botEnvironment);
 const logger = createLogger({ service: 'bot', level: environment.LOG_LEVEL });
@@ -16,6 +18,16 @@ const pool = await createDatabasePool({
 });
 const redis = new Redis(environment.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true });
 await redis.connect();
+// The checks ask the service once it exists; a scrape before then finds long polling not running.
+let isPolling = (): boolean => false;
+const healthChecks = {
+  database: () => pingDatabase(pool),
+  redis: redisHealthCheck(redis),
+  telegram: async () => {
+    if (!isPolling()) throw new Error('long polling is not running');
+  },
+};
+const metrics = createBotMetrics({ runHealthChecks: () => runHealthChecks(healthChecks) });
 const service = await startBotService({
   pool,
   redis,
@@ -26,17 +38,12 @@ const service = await startBotService({
   logger,
   concurrency: environment.BOT_NOTIFICATION_CONCURRENCY,
   stalledIntervalMs: environment.BOT_STALLED_INTERVAL_MS,
+  onNotificationOutcome: metrics.recordNotification,
 });
-const healthApp = new Hono().route(
-  '/',
-  createHealthRoutes({
-    database: () => pingDatabase(pool),
-    redis: redisHealthCheck(redis),
-    telegram: async () => {
-      if (!service.isPolling()) throw new Error('long polling is not running');
-    },
-  }),
-);
+isPolling = () => service.isPolling();
+const healthApp = new Hono()
+  .route('/', createHealthRoutes(healthChecks))
+  .route('/', createMetricsRoutes(metrics.registry));
 const healthServer = await serveApp(healthApp, environment.BOT_HEALTH_PORT, environment.BOT_HEALTH_HOST);
 logger.info(
   {

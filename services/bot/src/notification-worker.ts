@@ -5,7 +5,14 @@
 import { notificationQueueName } from '@cardgate/contracts';
 import type { Logger } from '@cardgate/config';
 import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
-import { NotificationRefusedError, type NotificationSender } from './notification-sender.ts';
+import {
+  NotificationRefusedError,
+  type DeliveryOutcome,
+  type NotificationSender,
+} from './notification-sender.ts';
+
+/** What became of one attempt at a job: the sender's outcome, or `failed` (refused for good, or retried later). */
+export type NotificationAttemptOutcome = DeliveryOutcome | 'failed';
 
 export interface NotificationWorkerOptions {
   readonly connection: ConnectionOptions;
@@ -16,6 +23,8 @@ export interface NotificationWorkerOptions {
   readonly concurrency: number;
   /** How often BullMQ looks for jobs of a crashed bot (their lock expired) to run again. */
   readonly stalledIntervalMs: number;
+  /** Told of each attempt's outcome (main.ts: the process's metrics). */
+  readonly onOutcome?: (outcome: NotificationAttemptOutcome) => void;
 }
 
 export function startNotificationWorker(options: NotificationWorkerOptions): Worker {
@@ -26,8 +35,10 @@ export function startNotificationWorker(options: NotificationWorkerOptions): Wor
       try {
         const outcome = await sender.deliver(job.data);
         logger.info({ jobId: job.id, outcome }, 'notification handled');
+        options.onOutcome?.(outcome);
         return outcome;
       } catch (error) {
+        options.onOutcome?.('failed');
         if (error instanceof NotificationRefusedError) throw new UnrecoverableError(error.message);
         throw error;
       }

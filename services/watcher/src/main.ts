@@ -7,7 +7,8 @@ import { createDepositAddressStore } from '@cardgate/deposit-addresses';
 import { createUserEventPublisher } from '@cardgate/user-events';
 import { createLogger, loadEnvOrExit, onShutdown } from '@cardgate/config';
 import { createDatabasePool, pingDatabase } from '@cardgate/db';
-import { createHealthRoutes, serveApp, temporalHealthCheck } from '@cardgate/health';
+import { createHealthRoutes, runHealthChecks, serveApp, temporalHealthCheck } from '@cardgate/health';
+import { createMetricsRegistry, createMetricsRoutes, registerDependencyHealth } from '@cardgate/metrics';
 import { createTronNodeClient } from '@cardgate/tron';
 import { AddressBook } from './address-book.ts';
 import { createDepositAddressSource } from './address-book-store.ts';
@@ -65,7 +66,7 @@ if (!checkpoint && environment.WATCHER_START_BLOCK === undefined) {
 }
 // With a checkpoint the start block is never used (the follower resumes from the checkpoint).
 const startBlockNumber = environment.WATCHER_START_BLOCK ?? checkpoint?.number ?? 0;
-const metrics = createWatcherMetrics();
+const registry = createMetricsRegistry({ service: 'watcher' });
 // Users' live events, when Redis is configured: best effort, never in the way of the chain or the hand-over.
 const redis = environment.REDIS_URL
   ? new Redis(environment.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
@@ -89,6 +90,16 @@ const follower = createFollower({
   keepBlocksBelowFinal: 64,
 });
 const handOver = createTemporalHandOver(client, environment.TEMPORAL_TASK_QUEUE);
+const dispatcher = createOutboxDispatcher({
+  pool,
+  handOver: userEvents ? userEvents.handOver(handOver) : handOver,
+  batchRowsMax: 500,
+  concurrencyMax: 16,
+});
+const metrics = createWatcherMetrics({
+  registry,
+  outboxDepth: async () => Number(await dispatcher.pendingCount()),
+});
 const loop = createWatcherLoop({
   follower: userEvents
     ? userEvents.follower(follower, {
@@ -96,12 +107,7 @@ const loop = createWatcherLoop({
         confirmingDeposits: (countMax) => store.confirmingDeposits(countMax),
       })
     : follower,
-  dispatcher: createOutboxDispatcher({
-    pool,
-    handOver: userEvents ? userEvents.handOver(handOver) : handOver,
-    batchRowsMax: 500,
-    concurrencyMax: 16,
-  }),
+  dispatcher,
   leaderLock: createLeaderLock(environment.DATABASE_URL, 1),
   metrics,
   logger,
@@ -111,16 +117,15 @@ const loop = createWatcherLoop({
   backoffMsMax: environment.WATCHER_BACKOFF_MAX_MS,
 });
 
+const healthChecks = {
+  database: () => pingDatabase(pool),
+  temporal: temporalHealthCheck(temporal),
+  tron: async () => void (await source.head()),
+};
+registerDependencyHealth(registry, () => runHealthChecks(healthChecks));
 const healthApp = new Hono()
-  .route(
-    '/',
-    createHealthRoutes({
-      database: () => pingDatabase(pool),
-      temporal: temporalHealthCheck(temporal),
-      tron: async () => void (await source.head()),
-    }),
-  )
-  .get('/metrics', (context) => context.json(metrics.snapshot()));
+  .route('/', createHealthRoutes(healthChecks))
+  .route('/', createMetricsRoutes(registry));
 const healthServer = await serveApp(
   healthApp,
   environment.WATCHER_HEALTH_PORT,

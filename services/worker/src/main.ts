@@ -7,7 +7,14 @@ import { createDatabasePool, pingDatabase } from '@cardgate/db';
 import { createHttpCardProvider } from '@cardgate/card-provider';
 import { createLedger } from '@cardgate/ledger';
 import { Queue } from 'bullmq';
-import { createHealthRoutes, redisHealthCheck, serveApp, temporalHealthCheck } from '@cardgate/health';
+import {
+  createHealthRoutes,
+  redisHealthCheck,
+  runHealthChecks,
+  serveApp,
+  temporalHealthCheck,
+} from '@cardgate/health';
+import { createMetricsRoutes } from '@cardgate/metrics';
 import { createActivities } from './activities/index.ts';
 import { createWorker } from './worker.ts';
 import { cardProviderHealthCheck } from './readiness.ts';
@@ -15,7 +22,8 @@ import { moneySettingsFrom, workerEnvironment } from './env.ts';
 import { notificationQueueName } from '@cardgate/contracts';
 import { createUserEventPublisher } from '@cardgate/user-events';
 import { Client, Connection } from '@temporalio/client';
-import { createReconciler, reconcilerOptionsFrom } from '@cardgate/reconciliation';
+import { createReconciler, createReconciliationStore, reconcilerOptionsFrom } from '@cardgate/reconciliation';
+import { createWorkerMetrics } from './metrics.ts';
 import { ensureReconciliationSchedule } from './reconciliation-schedule.ts';
 
 const environment = loadEnvOrExit(workerEnvironment);
@@ -49,16 +57,35 @@ const tronNodeUrls = environment.TRON_NODE_URLS;
 const reconciler = tronNodeUrls
   ? createReconciler(reconcilerOptionsFrom({ ...environment, TRON_NODE_URLS: tronNodeUrls }, pool))
   : undefined;
+// The checks are defined before the worker exists; the Temporal one asks for it when it runs.
+let workerState: () => string = () => 'STARTING';
+const healthChecks = {
+  database: () => pingDatabase(pool),
+  redis: redisHealthCheck(redis),
+  // The worker's own state says only that it has not stopped; the server is asked as well.
+  temporal: async () => {
+    if (workerState() !== 'RUNNING') throw new Error(`worker is ${workerState()}`);
+    await temporalHealthCheck(connection)();
+  },
+  cardProvider: cardProviderHealthCheck(provider),
+};
+const reconciliationStore = createReconciliationStore(pool);
+const metrics = createWorkerMetrics({
+  runHealthChecks: () => runHealthChecks(healthChecks),
+  notificationJobCounts: (...states) => notifications.getJobCounts(...states),
+  lastReconciliationRun: () => reconciliationStore.lastRunFigures(),
+});
 /** EX_SOFTWARE: an internal error; not 78 (configuration), which the dev supervisor does not restart. */
 const brokenInvariantExitCode = 70;
 const worker = await createWorker({
   connection,
   namespace: environment.TEMPORAL_NAMESPACE,
   taskQueue: environment.TEMPORAL_TASK_QUEUE,
+  recordOutcome: metrics.recordOutcome,
   activities: createActivities({
     pool,
     logger,
-    ledger: createLedger({ pool }),
+    ledger: createLedger({ pool, onBatch: metrics.ledgerObserver }),
     provider,
     notifications,
     userEvents: createUserEventPublisher({ redis, keyPrefix: environment.USER_EVENTS_REDIS_PREFIX }),
@@ -77,19 +104,10 @@ const worker = await createWorker({
   }),
 });
 
-const healthApp = new Hono().route(
-  '/',
-  createHealthRoutes({
-    database: () => pingDatabase(pool),
-    redis: redisHealthCheck(redis),
-    // The worker's own state says only that it has not stopped; the server is asked as well.
-    temporal: async () => {
-      if (worker.getState() !== 'RUNNING') throw new Error(`worker is ${worker.getState()}`);
-      await temporalHealthCheck(connection)();
-    },
-    cardProvider: cardProviderHealthCheck(provider),
-  }),
-);
+workerState = () => worker.getState();
+const healthApp = new Hono()
+  .route('/', createHealthRoutes(healthChecks))
+  .route('/', createMetricsRoutes(metrics.registry));
 const healthServer = await serveApp(
   healthApp,
   environment.WORKER_HEALTH_PORT,

@@ -14,7 +14,7 @@ import { harnessContext, testLogger, testRedisPrefix, testTaskQueue } from '@car
 import { createActivities } from './activities/index.ts';
 import { notificationQueueName } from '@cardgate/contracts';
 import { failTestOnBrokenInvariant, testMoneySettings, unconfiguredProvider } from './testing.ts';
-import { workflowsPath } from './worker.ts';
+import { outcomeSinks, workflowInterceptorModules, workflowsPath, type OutcomeRecorder } from './worker.ts';
 
 export interface TimeSkipping {
   readonly environment: TestWorkflowEnvironment;
@@ -24,6 +24,8 @@ export interface TimeSkipping {
     ledger: Ledger;
     provider?: CardProvider;
     label: string;
+    /** Told of each workflow outcome (the metrics' sink). */
+    recordOutcome?: OutcomeRecorder;
   }): Promise<{ worker: Worker; taskQueue: string }>;
 }
 
@@ -59,6 +61,8 @@ export function useTimeSkipping(label: string): TimeSkipping {
         connection: ready().environment.nativeConnection,
         taskQueue,
         workflowsPath,
+        interceptors: { workflowModules: workflowInterceptorModules },
+        sinks: outcomeSinks(options.recordOutcome),
         activities: createActivities({
           pool: options.pool,
           logger: testLogger(`${options.label}-test`),

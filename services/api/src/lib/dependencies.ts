@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Context } from 'hono';
 import type { Redis } from 'ioredis';
 import type { DatabasePool } from '@cardgate/db';
+import type { LedgerOptions } from '@cardgate/ledger';
 import type { UserEventHub } from '@cardgate/user-events';
 import type { HardeningSettings } from '../middleware/hardening/hardening.ts';
 import type { Idempotent } from '../middleware/idempotency/idempotency.ts';
@@ -30,6 +31,8 @@ export interface V1Dependencies {
   readonly userEvents?: UserEventHub;
   /** Work started by a request and finished after its answer; main.ts passes its own to drain it at shutdown. */
   readonly afterResponse?: AfterResponse;
+  /** Told of the card routes' ledger batches (main.ts: the process's metrics). */
+  readonly ledgerObserver?: LedgerOptions['onBatch'];
 }
 
 /** What every resource's routes are built from: the dependencies plus the API's shared pieces. */

@@ -18,6 +18,7 @@ import type { Activities } from '../activities/index.ts';
 import { compensateOrStop, type CompensationState } from './compensation.ts';
 import { failureMessage, isDefiniteRefusal } from './failure-kinds.ts';
 import { ledgerActivity, ledgerLocalActivity, providerActivity } from './timeouts.ts';
+import { recordWorkflowOutcome } from './outcomes.ts';
 
 // Regular activities for histories recorded before the `card-issue-local-activities` patch, local ones after it.
 const remote = proxyActivities<Activities>(ledgerActivity);
@@ -68,6 +69,7 @@ export async function cardIssueWorkflow(input: CardIssueWorkflowInput): Promise<
     }
     if (!created && !refusal) {
       state.status = 'needs_operator';
+      recordWorkflowOutcome('needs_operator');
       retryRequested = false;
       await condition(() => retryRequested);
     }

@@ -22,6 +22,7 @@ import type { Activities } from '../activities/index.ts';
 import { compensateOrStop, type CompensationState } from './compensation.ts';
 import { failureMessage, isDefiniteRefusal } from './failure-kinds.ts';
 import { ledgerActivity, ledgerLocalActivity, providerActivity } from './timeouts.ts';
+import { recordWorkflowOutcome } from './outcomes.ts';
 
 // Regular activities for histories recorded before the `card-load-local-activities` patch, local ones after it.
 const remote = proxyActivities<Activities>(ledgerActivity);
@@ -56,6 +57,7 @@ async function loadWithCertainty(
     await sleep(Math.min(2 ** round * 1_000, 5 * 60_000));
   }
   state.status = 'needs_operator';
+  recordWorkflowOutcome('needs_operator');
   await condition(() => operator() !== undefined);
   const resolution = operator()!;
   return resolution.outcome === 'loaded'

@@ -2,6 +2,7 @@
 // state (visible through its query) until an operator signals that it may try again.
 import { condition, setHandler } from '@temporalio/workflow';
 import { retryCompensationSignal, type CompensationState } from '@cardgate/contracts';
+import { recordWorkflowOutcome } from './outcomes.ts';
 
 export type { CompensationState };
 
@@ -19,6 +20,7 @@ export async function compensateOrStop(state: CompensationState, undo: () => Pro
       return;
     } catch (error) {
       state.status = 'compensation_failed';
+      recordWorkflowOutcome('compensation_failed');
       state.lastError = error instanceof Error ? error.message : String(error);
       retryRequested = false;
       await condition(() => retryRequested);

@@ -1,7 +1,8 @@
 // Proves the ways out when the provider never gives a definite answer, on Temporal's time-skipping test server: every
 // call fails ambiguously (5xx). A card load keeps the USDT on hold through its bounded rounds (growing pauses, skipped
 // here), stops in `needs_operator`, and moves only on the operator's word: `not_loaded` voids the hold, `loaded`
-// posts it. A card issue keeps its fee held, stops in `needs_operator`, and an operator's retry finishes it.
+// posts it. A card issue keeps its fee held, stops in `needs_operator`, and an operator's retry finishes it; the
+// worker's outcome sink (the metrics) hears `needs_operator` once and then `completed` once.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -115,11 +116,13 @@ describe('a card load the provider never answers', () => {
     });
     const userId = `op-issue-${randomUUID().slice(0, 8)}`;
     await fundWallet(ledger, userId, '5');
+    const outcomes: string[] = [];
     const { worker, taskQueue } = await timeSkipping.createWorker({
       pool: database.pool,
       ledger,
       provider,
       label: 'operator-issue',
+      recordOutcome: (workflowType, outcome) => outcomes.push(`${workflowType} ${outcome}`),
     });
     const environment = timeSkipping.environment;
     await worker.runUntil(async () => {
@@ -132,6 +135,7 @@ describe('a card load the provider never answers', () => {
       });
       await environment.sleep('3 hours');
       expect((await handle.query<{ status: string }>('cardIssueState')).status).toBe('needs_operator');
+      expect(outcomes).toEqual(['cardIssueWorkflow needs_operator']);
       expect(await walletAvailable(ledger, userId)).toBe(3_000_000n); // the 2 USDT fee is held, neither posted nor voided
       await sandbox.sandbox.faults.clear();
       await handle.signal(retryCardIssueSignal);
@@ -140,5 +144,6 @@ describe('a card load the provider never answers', () => {
       const fees = (await ledger.accountByCode(chart.cardIssueFees.code))!;
       expect(fees.creditsPosted).toBe(2_000_000n);
     });
+    expect(outcomes).toEqual(['cardIssueWorkflow needs_operator', 'cardIssueWorkflow completed']);
   }, 180_000);
 });

@@ -3,7 +3,7 @@
 // available USDT. Reads name accounts by the chart (@cardgate/domain), never the ledger's tables.
 import type { DatabasePool } from '@cardgate/db';
 import { chart } from '@cardgate/domain';
-import { balanceOf, createLedger, type AccountSpec, type Ledger } from '@cardgate/ledger';
+import { balanceOf, createLedger, type AccountSpec, type Ledger, type LedgerOptions } from '@cardgate/ledger';
 import { moneyFromMinor, USD, USDT, type Money } from '@cardgate/money';
 
 const ledgers = new WeakMap<DatabasePool, Ledger>();
@@ -11,10 +11,11 @@ const ledgers = new WeakMap<DatabasePool, Ledger>();
 const accountIds = new Map<string, bigint>();
 const accountIdsMax = 100_000;
 
-export function ledgerOf(pool: DatabasePool): Ledger {
+/** The pool's ledger; `onBatch` (the process's metrics) is taken when the ledger is made, on the first call. */
+export function ledgerOf(pool: DatabasePool, onBatch?: LedgerOptions['onBatch']): Ledger {
   let ledger = ledgers.get(pool);
   if (!ledger) {
-    ledger = createLedger({ pool });
+    ledger = createLedger({ pool, ...(onBatch ? { onBatch } : {}) });
     ledgers.set(pool, ledger);
   }
   return ledger;

@@ -64,7 +64,7 @@ async function startOnce(start: () => Promise<unknown>): Promise<void> {
 
 export function cardsHandlers(context: V1Context) {
   const store = createCardStore(context.pool);
-  const ledger = ledgerOf(context.pool);
+  const ledger = ledgerOf(context.pool, context.ledgerObserver);
   const limits = createLoadLimits({ store, ledger, limits: context.settings.limits });
   const loading = createCardLoading({
     store,

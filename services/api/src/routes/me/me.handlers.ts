@@ -11,7 +11,7 @@ export function meHandlers(context: V1Context) {
   const { prices, limits } = context.settings;
   const loadLimits = createLoadLimits({
     store: createCardStore(context.pool),
-    ledger: ledgerOf(context.pool),
+    ledger: ledgerOf(context.pool, context.ledgerObserver),
     limits,
   });
   const getMeHandler: RouteHandler<typeof getMe, AppEnv> = async (c) => {

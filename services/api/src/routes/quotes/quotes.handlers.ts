@@ -12,7 +12,11 @@ import type { createQuote } from './quotes.routes.ts';
 
 export function quotesHandlers(context: V1Context) {
   const store = createCardStore(context.pool);
-  const limits = createLoadLimits({ store, ledger: ledgerOf(context.pool), limits: context.settings.limits });
+  const limits = createLoadLimits({
+    store,
+    ledger: ledgerOf(context.pool, context.ledgerObserver),
+    limits: context.settings.limits,
+  });
   const { fx } = context.settings.prices;
 
   const create: RouteHandler<typeof createQuote, AppEnv> = async (c) => {
