@@ -9,7 +9,7 @@ export const botEnvironment = {
   BOT_TOKEN: z.string().regex(/^[0-9]{1,20}:[A-Za-z0-9_-]{1,100}$/, 'must look like <bot id>:<secret>'),
   TELEGRAM_API_ROOT: envUrl.optional(),
   MINI_APP_URL: envUrl,
-  /** BullMQ's key prefix of the notifications queue (the worker's default; tests give their own). */
+  /** BullMQ's key prefix of the notifications queue (the worker's NOTIFICATION_QUEUE_PREFIX; tests give their own). */
   NOTIFICATION_QUEUE_PREFIX: z.string().min(1).max(100).default('bull'),
   BOT_NOTIFICATION_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(100),
   BOT_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(300_000).default(30_000),

@@ -22,6 +22,11 @@ export const workerEnvironment = {
     .string()
     .regex(/^[a-z0-9:_-]{1,40}$/)
     .default('cardgate'),
+  /**
+   * BullMQ's key prefix of the notifications queue the worker fills and the bot empties (the bot's variable of the same
+   * name must match); tests give their own, so no bot outside the test reads their notifications.
+   */
+  NOTIFICATION_QUEUE_PREFIX: z.string().min(1).max(100).default('bull'),
   TEMPORAL_ADDRESS: envHostPort,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('cardgate'),

@@ -35,7 +35,10 @@ const pool = await createDatabasePool({
 });
 const redis = new Redis(environment.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true });
 await redis.connect();
-const notifications = new Queue(notificationQueueName, { connection: redis });
+const notifications = new Queue(notificationQueueName, {
+  connection: redis,
+  prefix: environment.NOTIFICATION_QUEUE_PREFIX,
+});
 const connection = await NativeConnection.connect({ address: environment.TEMPORAL_ADDRESS });
 const provider = createHttpCardProvider({
   baseUrl: environment.CARD_PROVIDER_URL,
