@@ -18,6 +18,7 @@ import { createLedgerReads, transfersByIdsMax } from '@cardgate/ledger';
 import { findFreePort, findOrStartTemporal } from '@cardgate/local-stack';
 import { formatMinor, moneyFromMinor, parseMoney, USDT } from '@cardgate/money';
 import type { SentMessage } from '@cardgate/telegram-bot-api';
+import { developmentApiKey, developmentWebhookSecret } from '@cardgate/card-sandbox';
 import { accountExtendedPublicKey } from '@cardgate/tron';
 import type { User } from '@cardgate/users';
 import { notificationText } from '../../services/bot/src/notification-text.ts';
@@ -33,7 +34,6 @@ export interface FromCreditOptions {
   readonly depositCount: number;
   readonly newUsers: (count: number) => Promise<User[]>;
   readonly messagesOfChats: (chats: Set<number>) => Promise<SentMessage[]>;
-  readonly onExit: (name: string, code: number | null) => void;
 }
 
 export interface FromCreditFigures {
@@ -71,6 +71,12 @@ const healthyWithinMs = 90_000;
 
 export async function measureFromCredit(options: FromCreditOptions): Promise<FromCreditFigures> {
   const { database } = options;
+  // An exit is told, not acted on here: a process that dies before it is healthy fails waitHealthy, one that dies later
+  // shows as lost messages when the wait runs out; either way the finally below stops the others.
+  let stopping = false;
+  const onExit = (name: string, code: number | null) => {
+    if (!stopping) console.error(`${name} exited (${String(code)})`);
+  };
   const setupStarted = Date.now();
   const temporal = await findOrStartTemporal({});
   const taskQueue = options.queuePrefix;
@@ -91,7 +97,6 @@ export async function measureFromCredit(options: FromCreditOptions): Promise<Fro
     LOG_LEVEL: 'warn',
   };
   // The worker's health asks the card provider; the sandbox answers it (no card is used here).
-  const sandboxApiKey = 'bench-bot-sandbox-key';
   const services: RunningService[] = [
     startService({
       name: 'tron-devnet',
@@ -103,7 +108,7 @@ export async function measureFromCredit(options: FromCreditOptions): Promise<Fro
         TRON_DEVNET_BLOCK_INTERVAL_MS: '0',
         TRON_DEVNET_SOLIDITY_LAG_BLOCKS: String(solidityLagBlocks),
       },
-      onExit: options.onExit,
+      onExit,
     }),
     startService({
       name: 'card-sandbox',
@@ -112,11 +117,11 @@ export async function measureFromCredit(options: FromCreditOptions): Promise<Fro
       env: {
         ...common,
         CARD_SANDBOX_PORT: String(ports.sandbox),
-        CARD_SANDBOX_API_KEY: sandboxApiKey,
-        CARD_SANDBOX_WEBHOOK_SECRET: 'bench-bot-webhook-secret',
+        CARD_SANDBOX_API_KEY: developmentApiKey,
+        CARD_SANDBOX_WEBHOOK_SECRET: developmentWebhookSecret,
         CARD_SANDBOX_WEBHOOK_URL: 'http://127.0.0.1:9/unused',
       },
-      onExit: options.onExit,
+      onExit,
     }),
     startService({
       name: 'worker',
@@ -127,7 +132,7 @@ export async function measureFromCredit(options: FromCreditOptions): Promise<Fro
         NOTIFICATION_QUEUE_PREFIX: options.queuePrefix,
         WORKER_HEALTH_PORT: String(ports.worker),
         CARD_PROVIDER_URL: urls.sandbox,
-        CARD_PROVIDER_API_KEY: sandboxApiKey,
+        CARD_PROVIDER_API_KEY: developmentApiKey,
         DEPOSIT_FEE_FIXED_USDT: prices.feeFixedUsdt,
         DEPOSIT_FEE_BPS: prices.feeBasisPoints,
         DEPOSIT_REVIEW_BELOW_USDT: prices.reviewBelowUsdt,
@@ -135,7 +140,7 @@ export async function measureFromCredit(options: FromCreditOptions): Promise<Fro
         USDT_USD_RATE: '0.9995',
         FX_SPREAD_BPS: '150',
       },
-      onExit: options.onExit,
+      onExit,
     }),
   ];
   const admin = async (path: string, payload: unknown) => {
@@ -174,7 +179,7 @@ export async function measureFromCredit(options: FromCreditOptions): Promise<Fro
         WATCHER_IDLE_POLL_MS: '100',
         WATCHER_HEALTH_PORT: String(ports.watcher),
       },
-      onExit: options.onExit,
+      onExit,
     });
     services.push(watcher);
     await watcher.waitHealthy(healthyWithinMs);
@@ -279,6 +284,7 @@ export async function measureFromCredit(options: FromCreditOptions): Promise<Fro
       setupMs,
     };
   } finally {
+    stopping = true;
     await Promise.allSettled(services.reverse().map((service) => service.stop()));
     await temporal.stop();
   }
