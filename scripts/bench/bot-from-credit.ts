@@ -2,8 +2,9 @@
 // (outbox -> signalWithStart of the deposit workflow, as in production), credited by the real worker on Temporal,
 // which queues the `deposit credited` notification, delivered by the already running bot to the Bot API stand-in.
 // One deposit a block, a block every 100 ms, each to a user of its own: 10 deposits a second, plus the `deposit seen`
-// notice the watcher's earlier sighting makes, 20 messages a second in all (Telegram allows 30, and one a second per
-// chat: a deposit's seen notice goes about 1.8 s, the solidity lag, before its credit, so it never holds it up).
+// notice the watcher's earlier sighting makes, at most 20 messages a second in all (Telegram allows 30, and one a
+// second per chat: a deposit's seen notice goes about 1.8 s, the solidity lag, before its credit, so it never holds it
+// up; a watcher that falls behind sees a deposit final at once, and then there is no seen notice).
 // Per deposit: from the credit's time in the ledger (its transfer's createdAt, read through the ledger's own reader;
 // the transaction's now(), a few ms before its commit) to the message's time at the stand-in, and the split at the
 // notification job's BullMQ timestamp (when the worker's activity added it). Every message is checked word for word
@@ -260,11 +261,11 @@ export async function measureFromCredit(options: FromCreditOptions): Promise<Fro
     for (const deposit of deposits) {
       const creditAt = creditAtMs.get(depositTransferIds(deposit.txId, deposit.logIndex).credit);
       const messageAt = firstMessageAtMs.get(deposit.chatId);
+      if (creditAt === undefined || messageAt === undefined) continue;
+      creditToMessageMs.push(messageAt - creditAt);
       const job = await options.queue.getJob(
         notificationJobId(`deposit-credited:${deposit.txId}:${deposit.logIndex}`),
       );
-      if (creditAt === undefined || messageAt === undefined) continue;
-      creditToMessageMs.push(messageAt - creditAt);
       if (job === undefined) continue;
       creditToQueuedMs.push(job.timestamp - creditAt);
       queuedToMessageMs.push(messageAt - job.timestamp);
