@@ -71,6 +71,8 @@ export interface TestWorkerOptions {
   readonly overrideActivities?: (activities: Activities) => Partial<Activities>;
   /** Where the activities publish the users' live events (none when absent). */
   readonly userEvents?: UserEventPublisher;
+  /** Runs kept in memory between tasks; a low bound makes tasks and queries replay their history. */
+  readonly maxCachedWorkflows?: number;
 }
 
 export async function withTestWorker<T>(
@@ -104,6 +106,7 @@ export async function withTestWorker<T>(
       namespace: temporalNamespace,
       taskQueue,
       activities: { ...activities, ...options.overrideActivities?.(activities) },
+      ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
     });
     const client = new Client({ connection, namespace: temporalNamespace });
     return await worker.runUntil(run({ client, taskQueue, ledger, notifications }));
