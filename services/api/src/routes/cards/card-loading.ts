@@ -37,7 +37,7 @@ import { AppError } from '@cardgate/errors';
 import { derivedId } from '@cardgate/ids';
 import { LedgerError, type Ledger } from '@cardgate/ledger';
 import { accountIdsOf } from './card-ledger.ts';
-import type { LoadLimits } from './load-limits.ts';
+import type { LoadLimits } from '@cardgate/load-limits';
 
 export interface CardLoadingDependencies {
   readonly store: CardStore;
