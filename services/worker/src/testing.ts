@@ -80,8 +80,6 @@ export interface TestWorkerOptions {
   readonly overrideActivities?: (activities: Activities) => Partial<Activities>;
   /** Where the activities publish the users' live events (none when absent). */
   readonly userEvents?: UserEventPublisher;
-  /** Runs kept in memory between tasks; a low bound makes tasks and queries replay their history. */
-  readonly maxCachedWorkflows?: number;
 }
 
 export async function withTestWorker<T>(
@@ -117,7 +115,6 @@ export async function withTestWorker<T>(
       namespace: temporalNamespace,
       taskQueue,
       activities: { ...activities, ...options.overrideActivities?.(activities) },
-      ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
     });
     return await worker.runUntil(run({ client, taskQueue, ledger, notifications }));
   } finally {

@@ -13,8 +13,6 @@ export interface CreateWorkerOptions {
   readonly activities: Activities;
   /** A bound on concurrent activity executions of this process. */
   readonly maxConcurrentActivityTaskExecutions?: number;
-  /** A bound on the runs kept in memory between tasks (a test sets it low so that tasks and queries replay). */
-  readonly maxCachedWorkflows?: number;
 }
 
 export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
@@ -26,6 +24,5 @@ export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
     activities: options.activities,
     interceptors: { activity: [logContextInterceptor] },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 50,
-    ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
 }
