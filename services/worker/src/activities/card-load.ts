@@ -101,6 +101,10 @@ export function createCardLoadActivities(dependencies: CardLoadActivityDependenc
     input: { loadId: string; userId: string; cardId: string },
     quote: ReturnType<typeof quoteCardLoad>,
   ) {
+    // A load bound to a quote by the API (or made by an earlier attempt) is read back without the user's lock and the
+    // limit reads: it was checked when it was made.
+    const made = await store.loads.ofUser(input.userId, input.loadId);
+    if (made && made.amount.minor === quote.amount.minor && made.cardId === input.cardId) return made;
     try {
       return await limits.createLoad({
         loadId: input.loadId,
