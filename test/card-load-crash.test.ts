@@ -50,6 +50,12 @@ async function startWorkerProcess(taskQueue: string, sandboxUrl: string): Promis
       CARD_ISSUE_FEE_USDT: '0',
       USDT_USD_RATE: '1',
       FX_SPREAD_BPS: '0',
+      CARD_LIMIT_PER_LOAD_USD: '500',
+      CARD_LIMIT_DAILY_USD: '1000',
+      CARD_LIMIT_MONTHLY_USD: '3000',
+      CARD_BALANCE_MAX_USD: '1000',
+      // No schedule left firing on the shared test server after the test.
+      CARD_LOAD_SWEEP_EVERY: 'off',
       LOG_LEVEL: 'info',
     },
   });

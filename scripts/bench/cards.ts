@@ -110,6 +110,11 @@ const services: RunningService[] = [
       CARD_ISSUE_FEE_USDT: '0',
       USDT_USD_RATE: '0.9995',
       FX_SPREAD_BPS: '150',
+      // Far above what the bench loads: it measures the flow, not the limits.
+      CARD_LIMIT_PER_LOAD_USD: '1000000',
+      CARD_LIMIT_DAILY_USD: '100000000',
+      CARD_LIMIT_MONTHLY_USD: '100000000',
+      CARD_BALANCE_MAX_USD: '100000000',
     },
     onExit,
   }),

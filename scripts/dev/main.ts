@@ -14,7 +14,11 @@ import {
   type RedisServer,
 } from '@cardgate/local-stack';
 import { developmentApiKey, developmentWebhookSecret } from '@cardgate/card-sandbox';
-import { developmentApiEnvironment, developmentPrices } from './development-keys.ts';
+import {
+  developmentApiEnvironment,
+  developmentPrices,
+  developmentProgramLimits,
+} from './development-keys.ts';
 import { developmentUserId, miniAppUrl, signDevelopmentInitData } from './mini-app-url.ts';
 import { devnetBalanceCheckerContract } from '@cardgate/tron-devnet';
 import {
@@ -247,6 +251,7 @@ try {
         CARD_PROVIDER_URL: sandboxUrl,
         CARD_PROVIDER_API_KEY: developmentApiKey,
         ...developmentPrices(),
+        ...developmentProgramLimits(),
         // The hourly reconciliation Schedule reads the devnet like the watcher; a devnet block is a second, so 60
         // blocks give the watcher and the worker a minute to credit before an uncredited deposit is a difference.
         TRON_NODE_URLS: devnetUrl,

@@ -6,6 +6,7 @@ import type { CardLoadQuote } from '@cardgate/domain';
 import { AppError } from '@cardgate/errors';
 import { moneyFromMinor, USD, USDT, type Money } from '@cardgate/money';
 import { z } from 'zod';
+import { lockUserLoads, usageOf, type CardLoadUsage } from './card-load-usage.ts';
 
 const loadRow = z.object({
   id: z.string(),
@@ -23,6 +24,24 @@ const loadRow = z.object({
   quote_config_version: z.string().nullable(),
 });
 const noRows = z.object({});
+const unfinishedRow = z.object({
+  id: z.string(),
+  user_id: z.string(),
+  card_id: z.string(),
+  amount_usdt_minor: z.bigint(),
+  status: z.enum(['holding', 'loading']),
+  created_at: z.string(),
+});
+
+/** A load not yet loaded or failed, as the sweep that resumes it reads it. */
+export interface UnfinishedCardLoad {
+  readonly loadId: string;
+  readonly userId: string;
+  readonly cardId: string;
+  readonly amount: Money;
+  readonly status: 'holding' | 'loading';
+  readonly createdAt: Date;
+}
 
 export interface StoredCardLoad {
   readonly loadId: string;
@@ -158,6 +177,66 @@ export function createCardLoadTable(pool: DatabasePool) {
           reason: 'load_id_taken',
         });
       return stored;
+    },
+
+    /**
+     * Makes a load that has no quote bound to it (the worker's auto-load) the way a quote's load is made: under the
+     * user's loading lock, `checkLimits` runs on the usage summed there and throws to refuse (nothing is written). A
+     * load already made (a retry, or one the API bound to a quote) is answered as it is, not checked again.
+     */
+    async createWithinLimits(input: {
+      loadId: string;
+      cardId: string;
+      userId: string;
+      quote: CardLoadQuote;
+      dayStart: Date;
+      monthStart: Date;
+      cardPostedReadAt: Date;
+      /** Throws to refuse; runs inside the transaction, so it may not use the pool (the ledger is read before). */
+      checkLimits: (usage: CardLoadUsage) => void;
+    }): Promise<StoredCardLoad> {
+      const stored = await pool.transaction(async (connection) => {
+        await lockUserLoads(connection, input.userId);
+        const existing = await readCardLoad(connection, input.loadId);
+        if (existing) return existing;
+        input.checkLimits(await usageOf(connection, input));
+        await insertCardLoad(connection, input);
+        return readCardLoad(connection, input.loadId);
+      });
+      if (!stored || stored.amount.minor !== input.quote.amount.minor || stored.cardId !== input.cardId)
+        throw new AppError('conflict', `card load ${input.loadId} exists with other fields`, {
+          reason: 'load_id_taken',
+        });
+      return stored;
+    },
+
+    /**
+     * Loads left unfinished (`holding` or `loading`) made before `before`, oldest first, at most `limit`, after the
+     * page cursor `after` (the last load of the previous page): what the card load sweep resumes.
+     */
+    async unfinishedBefore(input: {
+      before: Date;
+      limit: number;
+      after?: { createdAt: Date; loadId: string };
+    }): Promise<UnfinishedCardLoad[]> {
+      const afterCreatedAt = input.after?.createdAt.toISOString() ?? null;
+      const afterId = input.after?.loadId ?? '';
+      const rows = await pool.any(sql.type(unfinishedRow)`
+        select id, user_id, card_id, amount_usdt_minor, status,
+          to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_at
+        from card_load
+        where status in ('holding', 'loading') and created_at < ${input.before.toISOString()}::timestamptz
+          and (${afterCreatedAt}::timestamptz is null or (created_at, id) > (${afterCreatedAt}::timestamptz, ${afterId}))
+        order by created_at, id
+        limit ${input.limit}`);
+      return rows.map((row) => ({
+        loadId: row.id,
+        userId: row.user_id,
+        cardId: row.card_id,
+        amount: moneyFromMinor(row.amount_usdt_minor, USDT),
+        status: row.status,
+        createdAt: new Date(row.created_at),
+      }));
     },
 
     /** The user's load, or null when it does not exist or is another user's. */

@@ -9,6 +9,7 @@ import { createCardTable } from './cards.ts';
 
 export * from './card-events.ts';
 export * from './card-loads.ts';
+export * from './card-load-usage.ts';
 export * from './card-quotes.ts';
 export * from './card-transactions.ts';
 export * from './cards.ts';

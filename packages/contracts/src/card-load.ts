@@ -38,3 +38,33 @@ export const resolveCardLoadSignal = defineSignal<[OperatorLoadResolution]>(reso
 
 /** The workflow's signature, for callers that start it by type name: `client.workflow.start<CardLoadWorkflow>`. */
 export type CardLoadWorkflow = (input: CardLoadWorkflowInput) => Promise<CardLoadResult>;
+
+/**
+ * The sweep of card loads left unfinished: a Temporal Schedule starts it every few minutes; it starts the workflow of
+ * every load `holding` or `loading` for longer than `unfinishedForMs` whose workflow is not running, by the load's own
+ * workflow id (see services/worker/src/activities/card-load-sweep.ts).
+ */
+export const cardLoadSweepWorkflowType = 'cardLoadSweepWorkflow';
+
+/** One schedule per namespace and task queue; created idempotently at worker start-up. */
+export function cardLoadSweepScheduleId(taskQueue: string): string {
+  return `card-load-sweep-${taskQueue}`;
+}
+
+export interface CardLoadSweepInput {
+  /** How long a load must have been unfinished to be resumed (its request or workflow has had time to go on). */
+  readonly unfinishedForMs: number;
+}
+
+export interface CardLoadSweepResult {
+  /** Unfinished loads older than the bound. */
+  readonly found: number;
+  /** Of them, the ones whose workflow this sweep started (none was running). */
+  readonly started: number;
+  /** Of them, the ones whose workflow is running (going on, or waiting for an operator). */
+  readonly running: number;
+  /** Of them, the ones whose workflow completed without finishing the load (logged as errors: an operator's case). */
+  readonly completedUnfinished: number;
+}
+
+export type CardLoadSweepWorkflow = (input: CardLoadSweepInput) => Promise<CardLoadSweepResult>;

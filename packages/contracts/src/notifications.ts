@@ -11,6 +11,7 @@ export const notificationKinds = [
   'deposit_held',
   'card_loaded',
   'card_load_failed',
+  'card_auto_load_skipped',
   'card_issued',
   'card_declined',
   'card_refund',
@@ -50,6 +51,16 @@ export const notificationSchema = z.discriminatedUnion('kind', [
     ...header,
     kind: z.literal('card_load_failed'),
     data: z.object({ cardId: shortText, reason: shortText }),
+  }),
+  z.object({
+    ...header,
+    kind: z.literal('card_auto_load_skipped'),
+    // The program limit the auto-load would break and what is left of it (USD minor units).
+    data: z.object({
+      cardId: shortText,
+      limit: z.enum(['perLoad', 'perDay', 'perMonth', 'cardBalanceMax']),
+      remainingMinor: minorText,
+    }),
   }),
   z.object({
     ...header,

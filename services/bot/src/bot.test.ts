@@ -1,6 +1,6 @@
 // Proves the bot against the Bot API stand-in (a real HTTP server), the real PostgreSQL and Redis: /start greets in
 // the user's language with a web_app button and sets the chat's menu button (and creates the Cardgate user);
-// /balance answers from the ledger; an unknown command gets help; every notification kind is sent in English and in
+// /balance answers from the ledger; an unknown command gets help; every notification kind (a skipped auto-load too) is sent in English and in
 // Russian with a button into the Mini App; a burst of 500 notifications arrives whole, once each, without one breach
 // of Telegram's limits as the stand-in counts them; a 429 is waited out and sent once; a 5xx answer is retried by
 // the queue and sent once; a user who blocked the bot is marked and not retried; a malformed job fails alone; a job
@@ -59,6 +59,12 @@ const kinds = (userId: string, tag: string): Notification[] => [
     userId,
     kind: 'card_load_failed',
     data: { cardId: 'crd_1', reason: 'card closed' },
+  },
+  {
+    id: `${tag}:auto-load-skipped`,
+    userId,
+    kind: 'card_auto_load_skipped',
+    data: { cardId: 'crd_1', limit: 'perDay', remainingMinor: '2100' },
   },
   {
     id: `${tag}:declined`,
@@ -165,11 +171,11 @@ describe('notifications', () => {
     const russian = await createTestUser(database.pool, 'ru');
     for (const notification of [...kinds(english.id, 'en-kinds'), ...kinds(russian.id, 'ru-kinds')])
       await world.queueNotification(notification);
-    const inEnglish = (await messagesTo(english.telegramUserId, 8)).map((message) => message.text);
-    const inRussian = (await messagesTo(russian.telegramUserId, 8)).map((message) => message.text);
+    const inEnglish = (await messagesTo(english.telegramUserId, 9)).map((message) => message.text);
+    const inRussian = (await messagesTo(russian.telegramUserId, 9)).map((message) => message.text);
     // Jobs run concurrently: each chat's messages keep the order they were granted, not the order they were queued.
-    expect(inEnglish).toHaveLength(8);
-    expect(inRussian).toHaveLength(8);
+    expect(inEnglish).toHaveLength(9);
+    expect(inRussian).toHaveLength(9);
     expect(inEnglish).toEqual(
       expect.arrayContaining([
         expect.stringContaining('deposit of 25.50 USDT'),
@@ -178,6 +184,7 @@ describe('notifications', () => {
         expect.stringContaining('card …4242 is ready'),
         expect.stringContaining('12.50 USD were loaded'),
         expect.stringContaining('Reason: card closed'),
+        expect.stringContaining('would pass the daily limit (21.00 USD left of it)'),
         expect.stringContaining('9.90 USD at COFFEE was declined (INSUFFICIENT_FUNDS)'),
         expect.stringContaining('refund of 5.00 USD from BOOKS'),
       ]),
@@ -190,6 +197,7 @@ describe('notifications', () => {
         expect.stringContaining('карта …4242 готова'),
         expect.stringContaining('зачислено 12,50 USD'),
         expect.stringContaining('Причина: card closed'),
+        expect.stringContaining('превысило бы дневной лимит (осталось 21,00 USD)'),
         expect.stringContaining('9,90 USD отклонён (INSUFFICIENT_FUNDS). Получатель: COFFEE'),
         expect.stringContaining('возврат 5,00 USD. Отправитель: BOOKS'),
       ]),

@@ -35,6 +35,11 @@ export function notificationText(notification: ParsedNotification, language: Lan
       return say(language, 'card_loaded', { amount: amount(language, notification.data.usdMinor, USD) });
     case 'card_load_failed':
       return say(language, 'card_load_failed', { reason: notification.data.reason });
+    case 'card_auto_load_skipped':
+      return say(language, 'card_auto_load_skipped', {
+        limit: say(language, `limit_${notification.data.limit}`),
+        remaining: amount(language, notification.data.remainingMinor, USD),
+      });
     case 'card_declined':
       return say(language, 'card_declined', {
         amount: amount(language, notification.data.amountMinor, cardAsset(notification.data.currency)),

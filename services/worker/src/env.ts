@@ -8,6 +8,7 @@ import {
   envPostgresUrl,
   envRedisUrl,
   pricingEnvironment,
+  programLimitsEnvironment,
 } from '@cardgate/config';
 import { z } from 'zod';
 import type { Money } from '@cardgate/money';
@@ -35,6 +36,8 @@ export const workerEnvironment = {
   LOG_LEVEL: envLogLevel.default('info'),
   // CARD_PROVIDER_URL, CARD_PROVIDER_API_KEY and CARD_PROVIDER_TIMEOUT_MS come with the reconciliation's sources below.
   ...pricingEnvironment,
+  // The program limits: a deposit's auto-load meets them as a load through the API does.
+  ...programLimitsEnvironment,
   // The scheduled reconciliation reads the chain with the watcher's variables; without a node there is no schedule.
   ...reconciliationSourcesEnvironment,
   TRON_NODE_URLS: reconciliationSourcesEnvironment.TRON_NODE_URLS.optional(),
@@ -46,6 +49,14 @@ export const workerEnvironment = {
       'must be a duration such as "1 hour", or off',
     )
     .default('1 hour'),
+  /** How often the card load sweep runs (a Temporal duration), or `off`: it resumes loads left unfinished. */
+  CARD_LOAD_SWEEP_EVERY: z
+    .string()
+    .regex(
+      /^(off|\d{1,4} ?(seconds?|minutes?|hours?|days?|[smhd]))$/,
+      'must be a duration such as "5 minutes", or off',
+    )
+    .default('5 minutes'),
 };
 
 export function moneySettingsFrom(environment: {
@@ -55,6 +66,10 @@ export function moneySettingsFrom(environment: {
   CARD_ISSUE_FEE_USDT: Money;
   USDT_USD_RATE: string;
   FX_SPREAD_BPS: bigint;
+  CARD_LIMIT_PER_LOAD_USD: Money;
+  CARD_LIMIT_DAILY_USD: Money;
+  CARD_LIMIT_MONTHLY_USD: Money;
+  CARD_BALANCE_MAX_USD: Money;
 }): MoneySettings {
   return {
     deposit: {
@@ -64,5 +79,11 @@ export function moneySettingsFrom(environment: {
     },
     cardIssueFee: environment.CARD_ISSUE_FEE_USDT,
     fx: { usdtUsdRate: environment.USDT_USD_RATE, spreadBasisPoints: environment.FX_SPREAD_BPS },
+    limits: {
+      perLoad: environment.CARD_LIMIT_PER_LOAD_USD,
+      perDay: environment.CARD_LIMIT_DAILY_USD,
+      perMonth: environment.CARD_LIMIT_MONTHLY_USD,
+      cardBalanceMax: environment.CARD_BALANCE_MAX_USD,
+    },
   };
 }

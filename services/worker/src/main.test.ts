@@ -55,6 +55,12 @@ describe('worker process', () => {
         CARD_ISSUE_FEE_USDT: '2',
         USDT_USD_RATE: '0.9995',
         FX_SPREAD_BPS: '150',
+        CARD_LIMIT_PER_LOAD_USD: '500',
+        CARD_LIMIT_DAILY_USD: '1000',
+        CARD_LIMIT_MONTHLY_USD: '3000',
+        CARD_BALANCE_MAX_USD: '1000',
+        // No schedule left firing on the shared test server after the test.
+        CARD_LOAD_SWEEP_EVERY: 'off',
         LOG_LEVEL: 'info',
       },
     });

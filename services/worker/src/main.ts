@@ -25,6 +25,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createReconciler, createReconciliationStore, reconcilerOptionsFrom } from '@cardgate/reconciliation';
 import { createWorkerMetrics } from './metrics.ts';
 import { ensureReconciliationSchedule } from './reconciliation-schedule.ts';
+import { cardLoadUnfinishedForMs, ensureCardLoadSweepSchedule } from './card-load-sweep-schedule.ts';
 
 const environment = loadEnvOrExit(workerEnvironment);
 const logger = createLogger({ service: 'worker', level: environment.LOG_LEVEL });
@@ -77,6 +78,8 @@ const metrics = createWorkerMetrics({
 });
 /** EX_SOFTWARE: an internal error; not 78 (configuration), which the dev supervisor does not restart. */
 const brokenInvariantExitCode = 70;
+// The activities' own client (the card load sweep starts workflows): over the worker's native connection.
+const client = new Client({ connection, namespace: environment.TEMPORAL_NAMESPACE });
 const worker = await createWorker({
   connection,
   namespace: environment.TEMPORAL_NAMESPACE,
@@ -90,6 +93,7 @@ const worker = await createWorker({
     notifications,
     userEvents: createUserEventPublisher({ redis, keyPrefix: environment.USER_EVENTS_REDIS_PREFIX }),
     money: moneySettingsFrom(environment),
+    temporal: { client, taskQueue: environment.TEMPORAL_TASK_QUEUE },
     ...(reconciler ? { reconciler } : {}),
     onBrokenInvariant: (error) => {
       // A crash, as TigerStyle asks of a broken assertion: the exit code tells the supervisor it was not a clean stop,
@@ -130,6 +134,14 @@ if (reconciler && environment.RECONCILE_EVERY !== 'off') {
     await clientConnection.close();
   }
 } else logger.info('no reconciliation schedule: TRON_NODE_URLS is not set or RECONCILE_EVERY is off');
+if (environment.CARD_LOAD_SWEEP_EVERY !== 'off') {
+  const outcome = await ensureCardLoadSweepSchedule(client, {
+    taskQueue: environment.TEMPORAL_TASK_QUEUE,
+    every: environment.CARD_LOAD_SWEEP_EVERY,
+    unfinishedForMs: cardLoadUnfinishedForMs,
+  });
+  logger.info({ every: environment.CARD_LOAD_SWEEP_EVERY, outcome }, 'card load sweep schedule ready');
+} else logger.info('no card load sweep schedule: CARD_LOAD_SWEEP_EVERY is off');
 onShutdown(
   logger,
   async () => {

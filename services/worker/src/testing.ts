@@ -12,7 +12,7 @@ import type { Logger } from '@cardgate/config';
 import type { Reconciler } from '@cardgate/reconciliation';
 import type { DatabasePool } from '@cardgate/db';
 import { createLedger, type Ledger, type LedgerInvariantError } from '@cardgate/ledger';
-import { parseMoney, USDT } from '@cardgate/money';
+import { parseMoney, USD, USDT } from '@cardgate/money';
 import type { CardProvider } from '@cardgate/card-provider';
 import { harnessContext, testLogger, testRedisPrefix, testTaskQueue } from '@cardgate/test-harness';
 import { createActivities, type Activities, type MoneySettings } from './activities/index.ts';
@@ -28,11 +28,20 @@ export interface TestWorkerContext {
   readonly notifications: Queue;
 }
 
-/** Prices the tests assume unless they pass their own: 0.5 USDT + 1% deposit fee, review below 5 USDT. */
+/**
+ * Prices the tests assume unless they pass their own: 0.5 USDT + 1% deposit fee, review below 5 USDT; the program
+ * limits of `npm run dev`.
+ */
 export const testMoneySettings: MoneySettings = {
   deposit: { feeFixed: parseMoney('0.5', USDT), feeBasisPoints: 100n, reviewBelow: parseMoney('5', USDT) },
   cardIssueFee: parseMoney('2', USDT),
   fx: { usdtUsdRate: '0.9995', spreadBasisPoints: 150n },
+  limits: {
+    perLoad: parseMoney('500', USD),
+    perDay: parseMoney('1000', USD),
+    perMonth: parseMoney('3000', USD),
+    cardBalanceMax: parseMoney('1000', USD),
+  },
 };
 
 /** Credits a user's USDT wallet from the treasury, as a deposit would, for tests that start after the deposit. */
@@ -87,6 +96,7 @@ export async function withTestWorker<T>(
     prefix: testRedisPrefix('bull'),
   });
   const ledger = createLedger({ pool: options.pool });
+  const client = new Client({ connection, namespace: temporalNamespace });
   try {
     const activities = createActivities({
       pool: options.pool,
@@ -97,6 +107,7 @@ export async function withTestWorker<T>(
       ...(options.userEvents ? { userEvents: options.userEvents } : {}),
       money: options.money ?? testMoneySettings,
       onBrokenInvariant: failTestOnBrokenInvariant,
+      temporal: { client, taskQueue },
       ...(options.reconciler ? { reconciler: options.reconciler } : {}),
     });
     const worker = await createWorker({
@@ -105,7 +116,6 @@ export async function withTestWorker<T>(
       taskQueue,
       activities: { ...activities, ...options.overrideActivities?.(activities) },
     });
-    const client = new Client({ connection, namespace: temporalNamespace });
     return await worker.runUntil(run({ client, taskQueue, ledger, notifications }));
   } finally {
     await notifications.close();

@@ -71,6 +71,7 @@ export function useTimeSkipping(label: string): TimeSkipping {
           notifications: ready().notifications,
           money: testMoneySettings,
           onBrokenInvariant: failTestOnBrokenInvariant,
+          temporal: { client: ready().environment.client, taskQueue },
         }),
       });
       return { worker, taskQueue };

@@ -18,8 +18,13 @@ export function isRecordingHistories(): boolean {
 /** Saves the workflow's history as `<name>.json` when recording is asked for; otherwise does nothing. */
 export async function recordHistoryIfAsked(workflowId: string, name: string): Promise<void> {
   if (!isRecordingHistories()) return;
+  await writeFile(`${historiesDirectory}${name}.json`, workflowHistoryJson(workflowId));
+}
+
+/** The workflow's history as the JSON Temporal's CLI and UI export (what the replay test reads). */
+export function workflowHistoryJson(workflowId: string): Buffer {
   const { temporalAddress, temporalNamespace } = harnessContext();
-  const json = execFileSync(ensureTemporalCli(), [
+  return execFileSync(ensureTemporalCli(), [
     'workflow',
     'show',
     '--workflow-id',
@@ -31,5 +36,4 @@ export async function recordHistoryIfAsked(workflowId: string, name: string): Pr
     '--namespace',
     temporalNamespace,
   ]);
-  await writeFile(`${historiesDirectory}${name}.json`, json);
 }

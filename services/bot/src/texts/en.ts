@@ -24,6 +24,12 @@ export const en = {
   card_loaded: '{amount} USD were loaded onto your card.',
   card_load_failed:
     'A load of your card did not go through; your USDT stayed in your wallet. Reason: {reason}.',
+  card_auto_load_skipped:
+    'Your deposit stayed in your wallet: loading it onto your card would pass the {limit} limit ({remaining} USD left of it). Load what fits from the app.',
+  limit_perLoad: 'per-load',
+  limit_perDay: 'daily',
+  limit_perMonth: 'monthly',
+  limit_cardBalanceMax: 'card balance',
   card_declined: 'A payment of {amount} {currency} at {merchant} was declined ({reason}).',
   card_refund: 'A refund of {amount} {currency} from {merchant} arrived on your card.',
   merchant_unknown: 'a merchant',

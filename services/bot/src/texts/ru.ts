@@ -24,6 +24,12 @@ export const ru: Record<TextKey, string> = {
   card_issued: 'Ваша карта …{lastFour} готова. Пополните её из кошелька в приложении.',
   card_loaded: 'На вашу карту зачислено {amount} USD.',
   card_load_failed: 'Пополнение карты не прошло; ваши USDT остались в кошельке. Причина: {reason}.',
+  card_auto_load_skipped:
+    'Пополнение осталось в кошельке: зачисление на карту превысило бы {limit} лимит (осталось {remaining} USD). Пополните карту на доступную сумму в приложении.',
+  limit_perLoad: 'разовый',
+  limit_perDay: 'дневной',
+  limit_perMonth: 'месячный',
+  limit_cardBalanceMax: 'карточный',
   card_declined: 'Платёж на {amount} {currency} отклонён ({reason}). Получатель: {merchant}.',
   card_refund: 'На вашу карту поступил возврат {amount} {currency}. Отправитель: {merchant}.',
   merchant_unknown: 'не указан',

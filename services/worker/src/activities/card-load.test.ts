@@ -11,8 +11,9 @@ import { sql } from '@cardgate/db';
 import { recordedActivityTypes } from '@cardgate/contracts';
 import { chart, fxConfigVersion } from '@cardgate/domain';
 import { createLedger } from '@cardgate/ledger';
+import { createLoadLimits } from '@cardgate/load-limits';
 import { useTestDatabase } from '@cardgate/test-harness';
-import { fundWallet, unconfiguredProvider } from '../testing.ts';
+import { fundWallet, testMoneySettings, unconfiguredProvider } from '../testing.ts';
 import { createAccountResolver } from './accounts.ts';
 import { createCardLoadActivities } from './card-load.ts';
 
@@ -40,6 +41,9 @@ describe('a card load and its stored quote', () => {
         accountIds: createAccountResolver(ledger),
         provider: unconfiguredProvider,
         fx: { usdtUsdRate: '0.9995', spreadBasisPoints },
+        limits: createLoadLimits({ store, ledger, limits: testMoneySettings.limits }),
+        // This test makes loads within the limits: nothing to tell.
+        notify: () => Promise.reject(new Error('no notification expected')),
         logger,
         now: () => now,
       });

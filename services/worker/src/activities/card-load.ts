@@ -5,7 +5,12 @@
 import type { CardProvider } from '@cardgate/card-provider';
 import type { CardStore, StoredCardLoad } from '@cardgate/card-store';
 import type { Logger } from '@cardgate/config';
-import { cardLoadInputSchema, recordedActivityTypes, type CardLoadWorkflowInput } from '@cardgate/contracts';
+import {
+  cardLoadInputSchema,
+  recordedActivityTypes,
+  type CardLoadWorkflowInput,
+  type Notification,
+} from '@cardgate/contracts';
 import {
   cardLoadPendingTransferId,
   chart,
@@ -16,9 +21,18 @@ import {
   quoteUsdtToUsd,
   type FxSettings,
 } from '@cardgate/domain';
-import { AppError } from '@cardgate/errors';
-import type { Ledger } from '@cardgate/ledger';
-import { moneyFromMinor, subtract, USD, type Money, formatMinor, parseMinorUnits } from '@cardgate/money';
+import { AppError, isAppError } from '@cardgate/errors';
+import { LedgerError, type Ledger } from '@cardgate/ledger';
+import type { LoadLimits } from '@cardgate/load-limits';
+import {
+  moneyFromMinor,
+  parseMoney,
+  subtract,
+  USD,
+  type Money,
+  formatMinor,
+  parseMinorUnits,
+} from '@cardgate/money';
 import type { AccountResolver } from './accounts.ts';
 
 export interface CardLoadActivityDependencies {
@@ -27,6 +41,10 @@ export interface CardLoadActivityDependencies {
   readonly accountIds: AccountResolver;
   readonly provider: CardProvider;
   readonly fx: FxSettings;
+  /** The program limits every load meets; the ones the API's loads meet (@cardgate/load-limits). */
+  readonly limits: LoadLimits;
+  /** Queues a user notification (an auto-load skipped over a limit). */
+  readonly notify: (notification: Notification) => Promise<void>;
   readonly logger: Logger;
   /** The clock a quote is timed by (tests pass their own). */
   readonly now?: () => Date;
@@ -62,7 +80,7 @@ function spreadOf(load: StoredCardLoad, net: Money): Money {
 }
 
 export function createCardLoadActivities(dependencies: CardLoadActivityDependencies) {
-  const { store, ledger, accountIds, provider, fx, logger } = dependencies;
+  const { store, ledger, accountIds, provider, fx, limits, notify, logger } = dependencies;
   const now = dependencies.now ?? (() => new Date());
 
   async function issuedCard(cardId: string) {
@@ -72,7 +90,53 @@ export function createCardLoadActivities(dependencies: CardLoadActivityDependenc
     return { ...card, providerToken: card.providerToken };
   }
 
-  /** Makes the load with its quote and puts the USDT pending on the wallet. Refused (non-retryable) on insufficient funds. */
+  /**
+   * A load the workflow makes itself (a deposit's auto-load: no quote, no API request) meets the program limits
+   * exactly as the API's loads do: the same check, under the same user lock, in @cardgate/load-limits. Over a limit
+   * it is not made at all (a definite refusal: the workflow ends `rejected`) and its owner is told which limit and
+   * what is left; the deposit stays in the wallet. A load made already (bound to a quote by the API, or a retry) is
+   * not checked again.
+   */
+  async function makeLoad(
+    input: { loadId: string; userId: string; cardId: string },
+    quote: ReturnType<typeof quoteCardLoad>,
+  ) {
+    // A load bound to a quote by the API (or made by an earlier attempt) is read back without the user's lock and the
+    // limit reads: it was checked when it was made.
+    const made = await store.loads.ofUser(input.userId, input.loadId);
+    if (made && made.amount.minor === quote.amount.minor && made.cardId === input.cardId) return made;
+    try {
+      return await limits.createLoad({
+        loadId: input.loadId,
+        cardId: input.cardId,
+        userId: input.userId,
+        quote,
+        now: now(),
+      });
+    } catch (error) {
+      if (isAppError(error) && error.reason === 'limit_exceeded') {
+        const { limit, remaining } = error.details;
+        await notify({
+          id: `card-auto-load-skipped:${input.loadId}`,
+          userId: input.userId,
+          kind: 'card_auto_load_skipped',
+          data: {
+            cardId: input.cardId,
+            limit: String(limit),
+            remainingMinor: parseMoney(String(remaining), USD).minor.toString(),
+          },
+        });
+        logger.info({ loadId: input.loadId, limit, remaining }, 'auto-load skipped: over a program limit');
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Makes the load with its quote (within the limits) and puts the USDT pending on the wallet. Refused
+   * (non-retryable) over a limit and on insufficient funds; the latter marks the load failed, so that no load stays
+   * `holding` without its USDT held.
+   */
   async function placeCardLoadPending(wire: CardLoadWorkflowInput): Promise<PendingLoad> {
     const input = cardLoadInputSchema.parse(wire);
     const card = await issuedCard(input.cardId);
@@ -86,21 +150,22 @@ export function createCardLoadActivities(dependencies: CardLoadActivityDependenc
         reason: 'amount_too_small',
       });
     // The first quote is the one that counts: a retry reads the stored one back instead of quoting again.
-    const stored = await store.loads.create({
-      loadId: input.loadId,
-      cardId: input.cardId,
-      userId: input.userId,
-      quote,
-    });
+    const stored = await makeLoad(input, quote);
     const [wallet, fxPositionUsdt] = await accountIds([chart.wallet(input.userId), chart.fxPositionUsdt]);
-    await ledger.transfer(
-      planCardLoadPending({
-        loadId: input.loadId,
-        cardId: input.cardId,
-        quote: stored,
-        accounts: { wallet, fxPositionUsdt },
-      }),
-    );
+    try {
+      await ledger.transfer(
+        planCardLoadPending({
+          loadId: input.loadId,
+          cardId: input.cardId,
+          quote: stored,
+          accounts: { wallet, fxPositionUsdt },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof LedgerError && error.reason === 'exceeds_credits')
+        await store.loads.markFailed(input.loadId, 'insufficient_funds');
+      throw error;
+    }
     const net = netOf(stored);
     return {
       usdMinor: formatMinor(net),

@@ -6,12 +6,15 @@ import type { CardProvider } from '@cardgate/card-provider';
 import type { Ledger } from '@cardgate/ledger';
 import type { Money } from '@cardgate/money';
 import type { Queue } from 'bullmq';
+import type { Client } from '@temporalio/client';
 import type { UserEventPublisher } from '@cardgate/user-events';
 import { z } from 'zod';
 import { createCardStore } from '@cardgate/card-store';
-import type { DepositPricing, FxSettings } from '@cardgate/domain';
+import { createLoadLimits } from '@cardgate/load-limits';
+import type { DepositPricing, FxSettings, ProgramLimits } from '@cardgate/domain';
 import { createCardIssueActivities } from './card-issue.ts';
 import { createCardLoadActivities } from './card-load.ts';
+import { createCardLoadSweepActivities } from './card-load-sweep.ts';
 import { createCardStateActivities } from './card-state.ts';
 import { createCardTransactionActivities } from './card-transaction.ts';
 import { createAccountResolver } from './accounts.ts';
@@ -27,6 +30,8 @@ export interface MoneySettings {
   readonly deposit: DepositPricing;
   readonly cardIssueFee: Money;
   readonly fx: FxSettings;
+  /** The card program's limits (USD): a load the worker makes without a quote meets them as the API's loads do. */
+  readonly limits: ProgramLimits;
 }
 
 export interface ActivityDependencies {
@@ -40,6 +45,8 @@ export interface ActivityDependencies {
   readonly money: MoneySettings;
   /** The scheduled reconciliation's runner; absent when the worker has no TRON node configured. */
   readonly reconciler?: Reconciler;
+  /** Where the card load workflows run: the card load sweep starts the workflows of unfinished loads there. */
+  readonly temporal: { readonly client: Client; readonly taskQueue: string };
   /** Called when the ledger reports a broken invariant; main.ts logs it and exits the process (see failures.ts). */
   readonly onBrokenInvariant: BrokenInvariantHandler;
 }
@@ -94,7 +101,17 @@ export function createActivities(dependencies: ActivityDependencies) {
         issueFee: money.cardIssueFee,
         logger,
       }),
-      ...createCardLoadActivities({ store, ledger, accountIds, provider, fx: money.fx, logger }),
+      ...createCardLoadActivities({
+        store,
+        ledger,
+        accountIds,
+        provider,
+        fx: money.fx,
+        limits: createLoadLimits({ store, ledger, limits: money.limits }),
+        notify,
+        logger,
+      }),
+      ...createCardLoadSweepActivities({ store, temporal: dependencies.temporal, logger }),
       ...createCardTransactionActivities({ store, ledger, accountIds, logger, notify, ...userEvents }),
       ...createCardStateActivities({ store, provider, logger }),
       ...notifications,

@@ -40,7 +40,9 @@ export function userEventOfNotification(notification: Notification): UserEvent |
       return { key, kind: 'card.load_failed', data: { cardId: text('cardId'), reason: text('reason') } };
     // Seen deposits stream from the watcher (deposit.seen, with confirmations); declines and refunds stream as the
     // card.transaction event the card transaction activity publishes. Their notifications add nothing to the stream.
+    // A skipped auto-load changes nothing the app shows (the deposit's credit already streamed): the bot tells it.
     case 'deposit_seen':
+    case 'card_auto_load_skipped':
     case 'card_declined':
     case 'card_refund':
       return null;

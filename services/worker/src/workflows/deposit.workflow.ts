@@ -45,6 +45,21 @@ const local = {
   ledger: proxyLocalActivities<Activities>(ledgerLocalActivity),
 };
 
+/**
+ * A patch whose marker every history reaching this point has, called right after a local activity. The local
+ * activity's marker can be written at the end of one workflow task while the workflow went on (and wrote the patch
+ * marker) only in the next one: under load the task is completed as a heartbeat just after the activity finished.
+ * On replay Temporal's core hands the activity's result over with the first task's markers, when the patch's marker
+ * (announced task by task) is not known yet, so a bare `patched()` would answer false there and the replay fails
+ * ("Non-deprecated patch marker encountered", TMPRL1100: a deposit's state query failed so under bench:api). Waiting
+ * for the patch to be known answers true at once when it runs live or its marker is in the same task, and in the
+ * next activation (the one announcing the marker) when it is not; the commands are the same either way.
+ */
+async function markerAfterLocalActivity(patchId: string): Promise<true> {
+  await condition(() => patched(patchId));
+  return true;
+}
+
 export async function depositWorkflow(input: DepositWorkflowInput): Promise<DepositWorkflowResult> {
   let latest: DepositEvent | undefined;
   let eventsIgnored = 0;
@@ -65,7 +80,8 @@ export async function depositWorkflow(input: DepositWorkflowInput): Promise<Depo
   // The owner hears of a deposit as soon as it is seen on chain, once (histories recorded before this notification
   // replay through the `deposit-seen-notification` patch). A deposit whose first event is already final gets only the
   // credited notification.
-  if (patched('deposit-seen-notification')) {
+  const seenNotifies = patched('deposit-seen-notification');
+  if (seenNotifies) {
     await condition(() => latest !== undefined);
     const first = latest!;
     if (first.event === 'seen')
@@ -79,7 +95,13 @@ export async function depositWorkflow(input: DepositWorkflowInput): Promise<Depo
   // An orphaned deposit waits here for as long as it takes: it may be re-included in a later block.
   await condition(() => latest?.event === 'final');
   const final = latest!;
-  const activities = patched('deposit-local-activities') ? local : remote;
+  // Patches that come after a local activity are known from the patches before them (see markerAfterLocalActivity):
+  // every history with the seen notification also has local activities, and every one with local activities has
+  // the credit.
+  const usesLocal = seenNotifies
+    ? await markerAfterLocalActivity('deposit-local-activities')
+    : patched('deposit-local-activities');
+  const activities = usesLocal ? local : remote;
   const { recordDepositReceipt } = activities.short;
   const { creditDeposit, decideHeldDeposit, findAutoLoadCard, queueNotification } = activities.ledger;
   await recordDepositReceipt({
@@ -93,7 +115,10 @@ export async function depositWorkflow(input: DepositWorkflowInput): Promise<Depo
     amountMinor: final.amountMinor,
     eventsIgnored,
   };
-  if (!patched('deposit-ledger-credit')) return result;
+  const credits = usesLocal
+    ? await markerAfterLocalActivity('deposit-ledger-credit')
+    : patched('deposit-ledger-credit');
+  if (!credits) return result;
 
   state = 'crediting';
   let credit = await creditDeposit({

@@ -6,3 +6,4 @@ export * from './card-load.workflow.ts';
 export * from './card-transaction.workflow.ts';
 export * from './card-state.workflow.ts';
 export * from './reconciliation.workflow.ts';
+export * from './card-load-sweep.workflow.ts';

@@ -73,3 +73,19 @@ export const reconciliationActivity: ActivityOptions = {
     maximumAttempts: 3,
   },
 };
+
+/**
+ * A card load sweep: a few reads and at most a thousand workflow starts (activities/card-load-sweep.ts), seconds;
+ * it heartbeats (as every activity does), so a lost worker is seen within the heartbeat timeout, and the next
+ * scheduled sweep covers what a failed one left.
+ */
+export const cardLoadSweepActivity: ActivityOptions = {
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 3,
+  },
+};

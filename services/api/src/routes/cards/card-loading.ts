@@ -24,7 +24,8 @@
 // - a request with ANOTHER key presenting the bound quote gets 409 quote_used, and first makes sure the load goes on
 //   (2 and 3 again, each idempotent), so a load left by a crashed request whose client never retried with the same key
 //   is finished by the next request that names the quote. A client that never comes back leaves the load `holding`
-//   with its USDT pending: a sweep of old `holding` loads that starts their workflow is left to do (see the report).
+//   with its USDT pending until the worker's card load sweep (activities/card-load-sweep.ts, every few minutes)
+//   starts its workflow by the same id, which finds the load and its hold and resolves the hold once.
 import AsyncLock from 'async-lock';
 import type { Client } from '@temporalio/client';
 import type { Logger } from '@cardgate/config';
@@ -42,7 +43,7 @@ import { derivedId } from '@cardgate/ids';
 import { LedgerError, type Ledger } from '@cardgate/ledger';
 import type { AfterResponse } from '../../lib/after-response.ts';
 import { accountIdsOf } from './card-ledger.ts';
-import type { LoadLimits } from './load-limits.ts';
+import type { LoadLimits } from '@cardgate/load-limits';
 
 export interface CardLoadingDependencies {
   readonly store: CardStore;

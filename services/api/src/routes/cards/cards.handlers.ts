@@ -36,7 +36,7 @@ import type {
   loadCard,
   updateCard,
 } from './cards.routes.ts';
-import { createLoadLimits } from './load-limits.ts';
+import { createLoadLimits } from '@cardgate/load-limits';
 
 const cardCursor = z.object({ c: cursorTime, i: z.string().max(100) });
 const eventCursor = z.object({ r: cursorTime, e: z.string().max(200) });

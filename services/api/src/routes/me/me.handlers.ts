@@ -4,7 +4,7 @@ import type { V1Context } from '../../lib/dependencies.ts';
 import { money } from '../../lib/schemas.ts';
 import type { AppEnv } from '../../lib/types.ts';
 import { ledgerOf } from '../cards/card-ledger.ts';
-import { createLoadLimits } from '../cards/load-limits.ts';
+import { createLoadLimits } from '@cardgate/load-limits';
 import type { getMe } from './me.routes.ts';
 
 export function meHandlers(context: V1Context) {

@@ -7,7 +7,7 @@ import type { V1Context } from '../../lib/dependencies.ts';
 import { money } from '../../lib/schemas.ts';
 import type { AppEnv } from '../../lib/types.ts';
 import { ledgerOf } from '../cards/card-ledger.ts';
-import { createLoadLimits } from '../cards/load-limits.ts';
+import { createLoadLimits } from '@cardgate/load-limits';
 import type { createQuote } from './quotes.routes.ts';
 
 export function quotesHandlers(context: V1Context) {

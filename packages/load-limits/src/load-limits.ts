@@ -1,18 +1,21 @@
-// The program limits as the quote and load routes apply them: usage from the card store (the user's loads today and
-// this month, the card's loads on their way) plus the card's posted balance from the ledger, checked by the pure
-// domain function; a load over a limit is a 422 naming the limit and what is left of it.
-import type { CardLoadUsage, CardStore } from '@cardgate/card-store';
+// The program limits as every card load meets them: the API's quotes and loads (POST /v1/cards/{id}/loads) and the
+// worker's loads made without a quote (a deposit's auto-load). Usage comes from the card store (the user's loads today
+// and this month, the card's loads on their way), the card's posted balance from the ledger, and the pure domain rule
+// decides; a load over a limit is a rule violation naming the limit and what is left of it (422 in the API, a
+// definite refusal in the worker).
+import type { CardLoadUsage, CardStore, StoredCardLoad } from '@cardgate/card-store';
 import {
+  chart,
   checkProgramLimits,
   programLimitsRemaining,
   programLimitWindows,
+  type CardLoadQuote,
   type ProgramLimits,
   type ProgramLimitsRemaining,
 } from '@cardgate/domain';
 import { AppError } from '@cardgate/errors';
-import type { Ledger } from '@cardgate/ledger';
-import { add, formatMoney, type Money } from '@cardgate/money';
-import { cardBalanceOf } from './card-ledger.ts';
+import { balanceOf, type Ledger } from '@cardgate/ledger';
+import { add, formatMoney, moneyFromMinor, USD, type Money } from '@cardgate/money';
 
 export interface LoadLimitDependencies {
   readonly store: CardStore;
@@ -54,7 +57,9 @@ export function createLoadLimits(dependencies: LoadLimitDependencies) {
    */
   async function cardPosted(userId: string, cardId: string): Promise<{ posted: Money; readAt: Date }> {
     const readAt = await store.quotes.databaseNow();
-    const { posted } = await cardBalanceOf(ledger, cardId, userId);
+    const account = await ledger.accountByCode(chart.card(cardId, userId).code);
+    // No account yet (a card still issuing): nothing posted.
+    const posted = moneyFromMinor(account ? balanceOf(account).postedNet : 0n, USD);
     return { posted, readAt };
   }
 
@@ -72,6 +77,30 @@ export function createLoadLimits(dependencies: LoadLimitDependencies) {
         cardPostedReadAt: readAt,
       });
       check({ posted, usage, net: input.net });
+    },
+
+    /**
+     * Makes a load that has no quote (the worker's: a deposit's auto-load) within the limits, under the same user
+     * lock and the same check as a load from a quote; a load already made (a retry, or one bound to a quote by the
+     * API) is answered as it is, not checked again. Over a limit: the rule violation `limit_exceeded`.
+     */
+    async createLoad(input: {
+      loadId: string;
+      cardId: string;
+      userId: string;
+      quote: CardLoadQuote;
+      now: Date;
+    }): Promise<StoredCardLoad> {
+      const { posted, readAt } = await cardPosted(input.userId, input.cardId);
+      return store.loads.createWithinLimits({
+        loadId: input.loadId,
+        cardId: input.cardId,
+        userId: input.userId,
+        quote: input.quote,
+        ...programLimitWindows(input.now),
+        cardPostedReadAt: readAt,
+        checkLimits: (usage) => check({ posted, usage, net: input.quote.net }),
+      });
     },
 
     /** What is left of each limit for the user (the card limit: its whole amount, since it is per card). */
