@@ -8,7 +8,11 @@
 import { developmentApiKey, developmentWebhookSecret } from '@cardgate/card-sandbox';
 import { findFreePort } from '@cardgate/local-stack';
 import { Redis } from 'ioredis';
-import { developmentApiEnvironment, developmentPrices } from '../scripts/dev/development-keys.ts';
+import {
+  developmentApiEnvironment,
+  developmentPrices,
+  developmentProgramLimits,
+} from '../scripts/dev/development-keys.ts';
 import { startNodeProcess, waitHealthy } from '../scripts/dev/services.ts';
 import { standInEntries } from '../scripts/dev/stand-ins.ts';
 import type { ProcessHandle } from '../scripts/dev/supervisor.ts';
@@ -136,6 +140,7 @@ export async function startRealStack(options: RealStackOptions): Promise<RealSta
         NOTIFICATION_QUEUE_PREFIX: queuePrefix,
         RECONCILE_EVERY: 'off',
         ...developmentPrices({}),
+        ...developmentProgramLimits({}),
       },
     },
   ];

@@ -1,6 +1,8 @@
 // `npm run bench:api`: the user API's speed beside floors measured in the same run, on the same Node and machine:
 //   - HTTP floor: a bare Hono route on @hono/node-server (its own process), at 32 connections (autocannon);
-//   - database floor: the balance read through a pooled slonik connection in 32 concurrent loops (no HTTP);
+//   - database floor: the endpoint's own balance read (packages/user-balances: one prepared statement joining the
+//     user's ledger accounts and cards), through a pooled slonik connection in 32 concurrent loops (no HTTP); the
+//     one-table read of the user's accounts is printed beside it;
 //   - authenticated GET /v1/balances on the real API process (services/api/src/main.ts), at 32 connections.
 //     Target: at least 60% of the lower floor, p99 under 20 ms.
 //   - POST /v1/cards/{id}/loads (a quote first, then the load: the ledger pending debit; the workflow start follows
@@ -20,6 +22,7 @@ import { sql } from '@cardgate/db';
 import { createCardStore } from '@cardgate/card-store';
 import { chart } from '@cardgate/domain';
 import { createLedger } from '@cardgate/ledger';
+import { createUserBalances } from '@cardgate/user-balances';
 import { findFreePort, findOrStartRedis, findOrStartTemporal } from '@cardgate/local-stack';
 import { parseMoney, USDT } from '@cardgate/money';
 import { z } from 'zod';
@@ -176,15 +179,16 @@ try {
       .filter(([, ms]) => ms > 0)
       .map(([name, ms]) => `${name} ${Math.round((ms * 1000) / requests)}`)
       .join(', ');
-  let meter = startCpuMeter(processes);
-  const databaseFloor = await (async () => {
+  /** A read in `connections` concurrent loops for the phase's duration, with its rate, p99 and CPU per read. */
+  async function readLoops(read: () => Promise<unknown>) {
+    const meter = startCpuMeter(processes);
     const deadline = performance.now() + durationSeconds * 1000;
     const latencies: number[] = [];
     await Promise.all(
       Array.from({ length: connections }, async () => {
         while (performance.now() < deadline) {
           const started = performance.now();
-          await database.pool.any(balanceRead);
+          await read();
           latencies.push(performance.now() - started);
         }
       }),
@@ -194,9 +198,14 @@ try {
       p99Ms: percentileMs(latencies, 0.99),
       cpu: cpuPerRequest(meter.stop(), latencies.length),
     };
-  })();
+  }
+  // The database floor is the endpoint's own read (the one statement of packages/user-balances, with its row
+  // mapping): what GET /v1/balances cannot do without. The one-table read of the user's accounts is printed beside it.
+  const userBalances = createUserBalances(database.pool);
+  const databaseFloor = await readLoops(() => userBalances.ofUser(userId));
+  const accountsRead = await readLoops(() => database.pool.any(balanceRead));
 
-  meter = startCpuMeter(processes);
+  let meter = startCpuMeter(processes);
   const httpFloor = await cannon(`${bareUrl}/bare`, {});
   const httpFloorCpu = cpuPerRequest(meter.stop(), httpFloor.requests.total);
   meter = startCpuMeter(processes);
@@ -290,10 +299,22 @@ try {
   console.log(
     formatRow(
       [
-        'database floor: pooled slonik balance read',
+        "database floor: the endpoint's balance read",
         Math.round(databaseFloor.perSecond),
         databaseFloor.p99Ms.toFixed(2),
         '1.000',
+        '',
+      ],
+      widths,
+    ),
+  );
+  console.log(
+    formatRow(
+      [
+        '  beside it: one-table read of the accounts',
+        Math.round(accountsRead.perSecond),
+        accountsRead.p99Ms.toFixed(2),
+        (accountsRead.perSecond / databaseFloor.perSecond).toFixed(3),
         '',
       ],
       widths,
@@ -340,6 +361,7 @@ try {
   console.log('CPU microseconds per request, by process:');
   console.log(`  HTTP floor: ${httpFloorCpu}`);
   console.log(`  database floor: ${databaseFloor.cpu}`);
+  console.log(`  one-table read of the accounts: ${accountsRead.cpu}`);
   console.log(`  GET /v1/balances: ${balancesCpu}`);
   console.log(`  a quote and a load: ${loadsCpu}`);
   console.log(

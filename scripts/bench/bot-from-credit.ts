@@ -23,6 +23,7 @@ import { developmentApiKey, developmentWebhookSecret } from '@cardgate/card-sand
 import { accountExtendedPublicKey } from '@cardgate/tron';
 import type { User } from '@cardgate/users';
 import { notificationText } from '../../services/bot/src/notification-text.ts';
+import { developmentProgramLimits } from '../dev/development-keys.ts';
 import { startService, type RunningService } from '../dev/services.ts';
 import type { BenchDatabase } from './database.ts';
 
@@ -140,6 +141,7 @@ export async function measureFromCredit(options: FromCreditOptions): Promise<Fro
         CARD_ISSUE_FEE_USDT: '0',
         USDT_USD_RATE: '0.9995',
         FX_SPREAD_BPS: '150',
+        ...developmentProgramLimits({}),
       },
       onExit,
     }),
