@@ -12,6 +12,7 @@ import { findFreePort, repositoryRoot } from '@cardgate/local-stack';
 import {
   captureChildOutput,
   harnessContext,
+  testRedisPrefix,
   testTaskQueue,
   uniqueSuffix,
   useTestDatabase,
@@ -56,6 +57,9 @@ async function startWorkerProcess(taskQueue: string, sandboxUrl: string): Promis
       CARD_BALANCE_MAX_USD: '1000',
       // No schedule left firing on the shared test server after the test.
       CARD_LOAD_SWEEP_EVERY: 'off',
+      // Notifications and user events under prefixes of the test's own: never in the queue a local bot reads.
+      NOTIFICATION_QUEUE_PREFIX: testRedisPrefix('queue'),
+      USER_EVENTS_REDIS_PREFIX: testRedisPrefix('events'),
       LOG_LEVEL: 'info',
     },
   });

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findFreePort, repositoryRoot, startTemporalDevServer } from '@cardgate/local-stack';
-import { harnessContext, useTestDatabase } from '@cardgate/test-harness';
+import { harnessContext, testRedisPrefix, useTestDatabase } from '@cardgate/test-harness';
 
 const database = useTestDatabase();
 const closers: (() => Promise<unknown>)[] = [];
@@ -61,6 +61,9 @@ describe('worker process', () => {
         CARD_BALANCE_MAX_USD: '1000',
         // No schedule left firing on the shared test server after the test.
         CARD_LOAD_SWEEP_EVERY: 'off',
+        // Notifications and user events under prefixes of the test's own: never in the queue a local bot reads.
+        NOTIFICATION_QUEUE_PREFIX: testRedisPrefix('queue'),
+        USER_EVENTS_REDIS_PREFIX: testRedisPrefix('events'),
         LOG_LEVEL: 'info',
       },
     });
