@@ -54,6 +54,36 @@ describe('user store', () => {
     expect(new Set(results.map((user) => user.id)).size).toBe(1);
   });
 
+  it('answers the user when another first sign-in commits it while this one waits on it', async () => {
+    // The race the Mini App makes with its first requests at once: this sign-in's statement begins, finds the other
+    // one's uncommitted row in the way, and sees it committed only after its own snapshot was taken.
+    const users = createUserStore(database.pool);
+    let commitOther: () => void = () => undefined;
+    let otherInserted: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (commitOther = resolve));
+    const inserted = new Promise<void>((resolve) => (otherInserted = resolve));
+    const other = database.pool.transaction(async (connection) => {
+      await connection.query(sql.type(z.object({}))`
+        insert into app_user (id, telegram_user_id, first_name) values ('usr_raceaaaaaaaaaaaa', 1004, 'Dave')`);
+      otherInserted();
+      await released;
+    });
+    await inserted;
+    const signingIn = users.signIn({ telegramUserId: 1004, firstName: 'Dave' });
+    await expect
+      .poll(
+        () =>
+          database.pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+            select count(*)::int4 as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`),
+        { timeout: 5_000, interval: 20 },
+      )
+      .toBe(1);
+    commitOther();
+    await other;
+    expect((await signingIn).id).toBe('usr_raceaaaaaaaaaaaa');
+  });
+
   it('refuses an id that is not a Telegram user id, writing nothing', async () => {
     const users = createUserStore(database.pool);
     await expect(users.signIn({ telegramUserId: -5, firstName: 'X' })).rejects.toMatchObject({

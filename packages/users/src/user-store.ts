@@ -85,7 +85,7 @@ export function createUserStore(pool: DatabasePool) {
      */
     async signIn(profile: TelegramProfile): Promise<User> {
       checkProfile(profile);
-      const row = await pool.one(sql.type(userRow)`
+      const row = await pool.maybeOne(sql.type(userRow)`
         with upserted as (
           insert into app_user (id, telegram_user_id, first_name, last_name, username, language_code, is_premium,
             photo_url)
@@ -106,7 +106,14 @@ export function createUserStore(pool: DatabasePool) {
         union all
         select ${userColumns} from app_user
         where telegram_user_id = ${profile.telegramUserId} and not exists (select 1 from upserted)`);
-      return userOf(row);
+      if (row) return userOf(row);
+      // No row: another first sign-in of this user inserted it and committed while this statement waited on it. The
+      // insert then met the conflict and left the unchanged row alone, and the select saw the snapshot taken when the
+      // statement began, before that commit. A new statement sees the committed row.
+      return userOf(
+        await pool.one(sql.type(userRow)`
+          select ${userColumns} from app_user where telegram_user_id = ${profile.telegramUserId}`),
+      );
     },
 
     async byId(userId: string): Promise<User | null> {
