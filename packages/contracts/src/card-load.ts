@@ -1,9 +1,9 @@
 // The card load flow's contract: its input and result, its state query, and the operator's resolution of a load
 // whose outcome at the provider stayed unknown. Amounts are integer minor units as decimal strings (money-codec.ts).
-import { USDT } from '@cardgate/money';
+import { USDT, type Money } from '@cardgate/money';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { z } from 'zod';
-import { minorUnits } from './money-codec.ts';
+import { minorTextOf, minorUnits } from './money-codec.ts';
 import type { CompensationState } from './operator.ts';
 
 export const cardLoadWorkflowType = 'cardLoadWorkflow';
@@ -23,6 +23,21 @@ export const cardLoadInputSchema = z.object({
 /** The wire form: what a caller passes and what histories record. */
 export type CardLoadWorkflowInput = z.input<typeof cardLoadInputSchema>;
 export type CardLoadInput = z.output<typeof cardLoadInputSchema>;
+
+/** The input of a stored load's workflow: one shape, whoever starts it (the API after its answer, the sweep). */
+export function cardLoadWorkflowInputOf(load: {
+  readonly loadId: string;
+  readonly userId: string;
+  readonly cardId: string;
+  readonly amount: Money;
+}): CardLoadWorkflowInput {
+  return {
+    loadId: load.loadId,
+    userId: load.userId,
+    cardId: load.cardId,
+    amountUsdtMinor: minorTextOf(load.amount.minor, load.amount.asset),
+  };
+}
 
 export type CardLoadResult =
   | { readonly status: 'loaded'; readonly usdMinor: string; readonly providerLoadToken: string }

@@ -10,8 +10,8 @@ import {
 } from '@cardgate/contracts';
 
 /**
- * How long a load stays unfinished before the sweep resumes it. The API starts a load's workflow within its request
- * (seconds, bounded by its time limit) and a workflow marks the load `loading` as soon as it calls the provider, so a
+ * How long a load stays unfinished before the sweep resumes it. The API starts a load's workflow right after its
+ * answer (tried for a few seconds: services/api/src/lib/after-response.ts) and a workflow marks the load `loading` as soon as it calls the provider, so a
  * load `holding` this long has nobody going on with it; a running workflow (a slow provider, an operator's case) is
  * left alone anyway, its start being refused.
  */

@@ -18,7 +18,7 @@ import type { Logger } from '@cardgate/config';
 import {
   cardLoadWorkflowId,
   cardLoadWorkflowType,
-  minorTextOf,
+  cardLoadWorkflowInputOf,
   type CardLoadSweepInput,
   type CardLoadSweepResult,
   type CardLoadWorkflow,
@@ -63,14 +63,7 @@ export function createCardLoadSweepActivities(dependencies: CardLoadSweepDepende
             await temporal.client.workflow.start<CardLoadWorkflow>(cardLoadWorkflowType, {
               workflowId: cardLoadWorkflowId(load.loadId),
               taskQueue: temporal.taskQueue,
-              args: [
-                {
-                  loadId: load.loadId,
-                  userId: load.userId,
-                  cardId: load.cardId,
-                  amountUsdtMinor: minorTextOf(load.amount.minor, load.amount.asset),
-                },
-              ],
+              args: [cardLoadWorkflowInputOf(load)],
               workflowIdReusePolicy: afterFailedRunsOnly,
             });
             started += 1;

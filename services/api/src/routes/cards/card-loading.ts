@@ -34,7 +34,7 @@ import type { CardStore, StoredCardLoad } from '@cardgate/card-store';
 import {
   cardLoadWorkflowId,
   cardLoadWorkflowType,
-  minorTextOf,
+  cardLoadWorkflowInputOf,
   type CardLoadWorkflow,
 } from '@cardgate/contracts';
 import { chart, planCardLoadPending, programLimitWindows } from '@cardgate/domain';
@@ -127,14 +127,7 @@ export function createCardLoading(dependencies: CardLoadingDependencies) {
       await temporal.client.workflow.start<CardLoadWorkflow>(cardLoadWorkflowType, {
         workflowId: cardLoadWorkflowId(load.loadId),
         taskQueue: temporal.taskQueue,
-        args: [
-          {
-            loadId: load.loadId,
-            userId: load.userId,
-            cardId: load.cardId,
-            amountUsdtMinor: minorTextOf(load.amount.minor, load.amount.asset),
-          },
-        ],
+        args: [cardLoadWorkflowInputOf(load)],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
     } catch (error) {
