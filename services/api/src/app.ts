@@ -29,7 +29,6 @@ import {
   limitBody,
   limitTime,
   miniAppSecureHeaders,
-  noStore,
   requireJsonBody,
 } from './middleware/hardening/hardening.ts';
 import { createIdempotency } from './middleware/idempotency/idempotency.ts';
@@ -103,8 +102,7 @@ function mountV1(app: ApiApp, dependencies: V1Dependencies, logger: Logger): voi
   const users = createUserStore(dependencies.pool);
   const operatorTokens = createOperatorTokens(dependencies.pool);
 
-  app.use('/v1/*', apiSecureHeaders());
-  app.use('/v1/*', noStore);
+  app.use('/v1/*', apiSecureHeaders);
   app.use('/v1/*', corsForMiniApp(dependencies.http.miniAppOrigin));
   app.use('/v1/*', rateLimits.perIp(clientIp));
   app.use('/v1/*', limitTime(dependencies.http.requestTimeoutMs));

@@ -21,7 +21,11 @@ const pool = await createDatabasePool({
   connectionUri: environment.DATABASE_URL,
   applicationName: 'cardgate-api',
 });
-const redis = new Redis(environment.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false });
+const redis = new Redis(environment.REDIS_URL, {
+  maxRetriesPerRequest: 2,
+  enableOfflineQueue: false,
+  enableAutoPipelining: true,
+});
 const connection = await Connection.connect({ address: environment.TEMPORAL_ADDRESS });
 const client = new Client({ connection, namespace: environment.TEMPORAL_NAMESPACE });
 const store = createCardEventStore(pool);

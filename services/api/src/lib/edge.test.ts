@@ -66,11 +66,18 @@ describe('CORS and security headers', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('forbids framing and sniffing of API responses', async () => {
-    const response = await api.app.request('/v1/me', { headers: { authorization: tmaHeader(ann) } });
-    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
-    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('x-frame-options')).toBe('DENY');
+  it('forbids framing, sniffing and storing of API responses, refusals included', async () => {
+    const answered = await api.app.request('/v1/me', { headers: { authorization: tmaHeader(ann) } });
+    const refused = await api.app.request('/v1/me', { headers: { authorization: 'tma forged' } });
+    const unknown = await api.app.request('/v1/nothing-here', { headers: { authorization: tmaHeader(ann) } });
+    expect([answered.status, refused.status, unknown.status]).toEqual([200, 401, 404]);
+    for (const response of [answered, refused, unknown]) {
+      expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('strict-transport-security')).toContain('max-age=');
+    }
   });
 });
 
