@@ -32,14 +32,25 @@ export function pidsNamed(command: string): number[] {
 
 /**
  * Starts a meter over named groups of processes (their pids taken now: start the phase's connections before);
- * `stop()` returns each group's CPU milliseconds since the start.
+ * `stop()` returns each group's CPU milliseconds since the start. A process that ended meanwhile (a pooled
+ * database connection closed after its idle timeout) is left out: its last figure cannot be read any more, and
+ * counting it as zero would subtract everything it had spent before the phase.
  */
 export function startCpuMeter(groups: Readonly<Record<string, readonly number[]>>) {
-  const total = (pids: readonly number[]) => pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
-  const startMs = Object.entries(groups).map(([name, pids]) => [name, total(pids)] as const);
+  const startMs = Object.entries(groups).map(
+    ([name, pids]) => [name, pids.map((pid) => [pid, processCpuMs(pid)] as const)] as const,
+  );
   return {
     stop(): Record<string, number> {
-      return Object.fromEntries(startMs.map(([name, ms]) => [name, total(groups[name] ?? []) - ms]));
+      return Object.fromEntries(
+        startMs.map(([name, started]) => [
+          name,
+          started.reduce((sum, [pid, ms]) => {
+            const now = processCpuMs(pid);
+            return now === 0 ? sum : sum + now - ms;
+          }, 0),
+        ]),
+      );
     },
   };
 }

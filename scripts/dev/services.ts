@@ -11,6 +11,8 @@ export interface NodeProcessDefinition {
   readonly entry: string;
   readonly env: Readonly<Record<string, string>>;
   readonly write: (line: string) => void;
+  /** Options for Node itself, before the script (V8 flags such as --max-semi-space-size). */
+  readonly nodeArguments?: readonly string[];
   /**
    * A process group of its own (the default): a Ctrl-C in the terminal reaches only `npm run dev`, which stops the
    * services first and the servers they use after them, instead of everything at once.
@@ -21,7 +23,7 @@ export interface NodeProcessDefinition {
 const stopGraceMs = 15_000;
 
 export function startNodeProcess(definition: NodeProcessDefinition): ProcessHandle {
-  const child = spawn(process.execPath, [definition.entry], {
+  const child = spawn(process.execPath, [...(definition.nodeArguments ?? []), definition.entry], {
     cwd: repositoryRoot,
     env: { ...process.env, ...definition.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,6 +72,7 @@ export interface ServiceDefinition {
   readonly entry: string;
   readonly healthUrl: string;
   readonly env: Readonly<Record<string, string>>;
+  readonly nodeArguments?: readonly string[];
   readonly onExit: (name: string, code: number | null) => void;
 }
 
@@ -86,6 +89,7 @@ export function startService(definition: ServiceDefinition): RunningService {
     name: definition.name,
     entry: definition.entry,
     env: definition.env,
+    ...(definition.nodeArguments ? { nodeArguments: definition.nodeArguments } : {}),
     write: (line) => void process.stdout.write(`${line}\n`),
     detached: false,
   });

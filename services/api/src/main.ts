@@ -7,6 +7,7 @@ import { createDatabasePool, pingDatabase } from '@cardgate/db';
 import { redisHealthCheck, runHealthChecks, serveApp, temporalHealthCheck } from '@cardgate/health';
 import { isMiniAppBuilt, miniAppDistDirectory } from '@cardgate/mini-app';
 import { createAfterResponse } from './lib/after-response.ts';
+import { apiRedisOptions } from './lib/redis-options.ts';
 import { createApp } from './app.ts';
 import { apiEnvironment } from './env.ts';
 import { createCardEventStore } from './card-events/event-store.ts';
@@ -21,11 +22,7 @@ const pool = await createDatabasePool({
   connectionUri: environment.DATABASE_URL,
   applicationName: 'cardgate-api',
 });
-const redis = new Redis(environment.REDIS_URL, {
-  maxRetriesPerRequest: 2,
-  enableOfflineQueue: false,
-  enableAutoPipelining: true,
-});
+const redis = new Redis(environment.REDIS_URL, { ...apiRedisOptions, enableOfflineQueue: false });
 const connection = await Connection.connect({ address: environment.TEMPORAL_ADDRESS });
 const client = new Client({ connection, namespace: environment.TEMPORAL_NAMESPACE });
 const store = createCardEventStore(pool);

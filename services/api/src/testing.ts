@@ -17,6 +17,7 @@ import {
 import { createApp, type ApiApp } from './app.ts';
 import { createAfterResponse } from './lib/after-response.ts';
 import type { V1Dependencies } from './lib/dependencies.ts';
+import { apiRedisOptions } from './lib/redis-options.ts';
 import type { ProductSettings } from './lib/settings.ts';
 import { defaultRateLimits, type RateLimitSettings } from './middleware/rate-limit/rate-limit.ts';
 
@@ -118,7 +119,7 @@ export function useTestApi(options: TestApiOptions = {}) {
   const taskQueue = testTaskQueue('api');
   beforeAll(async () => {
     const harness = harnessContext();
-    redis = new Redis(harness.redisUrl, { maxRetriesPerRequest: 2 });
+    redis = new Redis(harness.redisUrl, apiRedisOptions);
     connection = await Connection.connect({ address: harness.temporalAddress });
     const client = new Client({ connection, namespace: harness.temporalNamespace });
     const dependencies: V1Dependencies = {
