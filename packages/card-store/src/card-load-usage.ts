@@ -1,7 +1,7 @@
 // What counts against the program limits when a user loads a card, and the user's loading lock under which it is
 // summed: every load that is checked (one bound to a quote, one made by the worker without a quote) takes the same
 // lock, so two loads of one user never both pass a limit.
-import { sql, type DatabaseTransactionConnection } from '@cardgate/db';
+import { sql, type CommonQueryMethods, type DatabaseTransactionConnection } from '@cardgate/db';
 import { AppError } from '@cardgate/errors';
 import { moneyFromMinor, USD } from '@cardgate/money';
 import type { Money } from '@cardgate/money';
@@ -63,12 +63,12 @@ export async function lockUserLoads(
   connection: DatabaseTransactionConnection,
   userId: string,
 ): Promise<void> {
-  await connection.query(
-    sql.type(noRows)`select set_config('lock_timeout', ${`${cardLoadLockWaitMs}ms`}, true)`,
-  );
   try {
+    // One statement: the CTE sets the wait bound for this transaction before the lock is asked (set_config is
+    // volatile, so the CTE is evaluated once, first, and never inlined into the select).
     await connection.query(sql.type(noRows)`
-      select pg_advisory_xact_lock(hashtextextended(${cardLoadLockName(userId)}, 0))`);
+      with bounded as (select set_config('lock_timeout', ${`${cardLoadLockWaitMs}ms`}, true))
+      select pg_advisory_xact_lock(hashtextextended(${cardLoadLockName(userId)}, 0)) from bounded`);
   } catch (error) {
     if (!isLockTimeout(error)) throw error;
     throw new AppError('unavailable', "the user's other loads are still being made; try again", {
@@ -78,10 +78,7 @@ export async function lockUserLoads(
   }
 }
 
-export async function usageOf(
-  connection: DatabaseTransactionConnection,
-  input: UsageInput,
-): Promise<CardLoadUsage> {
+export async function usageOf(connection: CommonQueryMethods, input: UsageInput): Promise<CardLoadUsage> {
   // Without a card (the user's view of the limits), nothing is on its way to "the" card.
   const cardId = input.cardId ?? '';
   // Null when no balance was read: `loaded_at >= null` is never true, so only holding and loading loads count.

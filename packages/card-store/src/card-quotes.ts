@@ -111,7 +111,8 @@ export function createCardQuoteTable(pool: DatabasePool) {
      * on their way are this card's only.
      */
     async usage(input: UsageInput): Promise<CardLoadUsage> {
-      return pool.transaction((connection) => usageOf(connection, input));
+      // One statement sees one snapshot: no transaction around it (it cost a BEGIN and a COMMIT per quote).
+      return usageOf(pool, input);
     },
 
     /** The database's clock now: taken before reading a card's posted balance (UsageInput.cardPostedReadAt). */
