@@ -104,6 +104,8 @@ try {
         CARD_BALANCE_MAX_USD: '100000000',
         CARD_QUOTE_LIFETIME_MS: '600000',
       },
+      // E.g. BENCH_API_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' for a CPU profile of the API over the run.
+      nodeArguments: (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean),
       onExit,
     }),
   );
@@ -238,7 +240,10 @@ try {
   // each round's figures are measured within seconds of each other. This machine's speed drifts by a third within a
   // minute (other work on the host); the ratio of each round is the endpoint beside floors measured under the same
   // conditions, and the median of those ratios is the figure held against the target.
-  const sliceSeconds = durationSeconds / rounds;
+  // Whole seconds: autocannon counts its requests once a second, so a shorter slice would run to the next second
+  // and be divided by less than it took.
+  const sliceSeconds = Math.max(1, Math.round(durationSeconds / rounds));
+  const measuredSeconds = sliceSeconds * rounds;
   const cpu = { databaseFloor: {}, accountsRead: {}, httpFloor: {}, balances: {} } as Record<
     string,
     CpuTotals
@@ -287,9 +292,9 @@ try {
     const { aggregateResult } = autocannon as unknown as {
       aggregateResult: (results: autocannon.Result[], options: object) => autocannon.Result;
     };
-    const result = aggregateResult(slices, { url: 'aggregate', connections, duration: durationSeconds });
+    const result = aggregateResult(slices, { url: 'aggregate', connections, duration: measuredSeconds });
     return {
-      perSecond: result.requests.total / durationSeconds,
+      perSecond: result.requests.total / measuredSeconds,
       total: result.requests.total,
       p99Ms: result.latency.p99,
       non2xx: result.non2xx,
@@ -298,11 +303,11 @@ try {
   const httpFloor = aggregate(httpSlices);
   const balances = aggregate(balancesSlices);
   const databaseFloor = {
-    perSecond: databaseLatencies.length / durationSeconds,
+    perSecond: databaseLatencies.length / measuredSeconds,
     p99Ms: percentileMs(databaseLatencies, 0.99),
   };
   const accountsRead = {
-    perSecond: accountsLatencies.length / durationSeconds,
+    perSecond: accountsLatencies.length / measuredSeconds,
     p99Ms: percentileMs(accountsLatencies, 0.99),
   };
   const httpFloorCpu = cpuPerRequest(cpu.httpFloor!, httpFloor.total);
@@ -393,7 +398,7 @@ try {
   const balancesRatio = sortedRatios[Math.floor(sortedRatios.length / 2)] ?? 0;
   const widths = [44, 12, 12, 10, 24];
   console.log(
-    `\nbench:api on ${connections} connections, ${durationSeconds} s each in ${rounds} rounds taking turns (Node ${process.version}; Temporal dev server at nice ${temporalNiceness})`,
+    `\nbench:api on ${connections} connections, ${measuredSeconds} s each in ${rounds} rounds taking turns (Node ${process.version}; Temporal dev server at nice ${temporalNiceness})`,
   );
   console.log(formatRow(['figure', 'per second', 'p99 ms', 'ratio', 'target'], widths));
   console.log(
