@@ -26,6 +26,7 @@ import {
   useTestDatabase,
 } from '@cardgate/test-harness';
 import { createApp, type ApiApp } from '../services/api/src/app.ts';
+import { createAfterResponse, type AfterResponse } from '../services/api/src/lib/after-response.ts';
 import {
   bodyOf,
   testBotToken,
@@ -46,8 +47,11 @@ afterAll(() => {
   redis?.disconnect();
 });
 
-/** The user API on the stack's Temporal client and task queue, so the stack's worker runs what the API starts. */
-function userApi(stack: CardStack): ApiApp {
+/**
+ * The user API on the stack's Temporal client and task queue, so the stack's worker runs what the API starts. The
+ * load's workflow starts after the 202 (lib/after-response.ts): a test drains `afterResponse` before it looks for it.
+ */
+function userApi(stack: CardStack, afterResponse: AfterResponse): ApiApp {
   return createApp({
     logger: testLogger('api'),
     healthChecks: {},
@@ -64,6 +68,7 @@ function userApi(stack: CardStack): ApiApp {
         requestTimeoutMs: 10_000,
       },
       rateLimits: testRateLimits,
+      afterResponse,
     },
   });
 }
@@ -83,7 +88,8 @@ describe('cards through the user API, on the real worker', () => {
     // The worker prices with another rate and spread than the API quoted with: the load must still book the quote.
     const workerMoney = { ...testMoneySettings, fx: { usdtUsdRate: '0.9990', spreadBasisPoints: 300n } };
     await withCardStack({ pool: database.pool, label: 'api-cards', money: workerMoney }, async (stack) => {
-      const app = userApi(stack);
+      const afterResponse = createAfterResponse(testLogger('api-after-response'));
+      const app = userApi(stack, afterResponse);
       const authorization = tmaHeader({ id: 9001 });
       const post = (path: string, body: unknown, key?: string) =>
         app.request(path, {
@@ -121,6 +127,7 @@ describe('cards through the user API, on the real worker', () => {
       const loaded = await post(`/v1/cards/${cardId}/loads`, { quoteId: quote.id }, `load-${uniqueSuffix()}`);
       expect(loaded.status).toBe(202);
       const loadId = (await bodyOf(loaded)).id as string;
+      expect(await afterResponse.drain(10_000)).toBe(true); // the workflow's start, after the answer
       const result = (await stack.client.workflow
         .getHandle(cardLoadWorkflowId(loadId))
         .result()) as CardLoadResult;

@@ -229,6 +229,7 @@ describe('POST /v1/cards/{id}/loads', () => {
     const loadId = loadIdOfQuote(quoted.id);
     expect((await createCardStore(api.database.pool).loads.byId(loadId)).status).toBe('failed');
     expect(await wallet(userId)).toEqual({ pending: 0n, posted: 10_000_000n });
+    await startsDone(); // a start left running after the answer would show here
     await expect(
       api.dependencies.temporal.client.workflow.getHandle(cardLoadWorkflowId(loadId)).describe(),
     ).rejects.toBeInstanceOf(WorkflowNotFoundError);
