@@ -1,7 +1,7 @@
 // A user's cards as a query another module composes with its own into one statement (the balances read joins them to
 // the ledger's accounts in one round trip). It names only the card table; its columns are prefixed `card_` so they
 // never collide with the other side's.
-import { sql } from '@cardgate/db';
+import { sql, type FragmentSqlToken } from '@cardgate/db';
 import { z } from 'zod';
 
 /** Bound on one user's cards a read returns (a user holds a handful). */
@@ -16,8 +16,11 @@ export const cardOfUserRow = z.object({
 
 export type CardOfUserRow = z.infer<typeof cardOfUserRow>;
 
-/** The user's cards, oldest first, by the card_user index; the columns of `cardOfUserRow`. */
-export function cardsOfUserQuery(userId: string) {
+/**
+ * The user's cards, oldest first, by the card_user index; the columns of `cardOfUserRow`. `userId` is a value, or a
+ * column of the composing statement (a lateral join reading many users at once).
+ */
+export function cardsOfUserQuery(userId: string | FragmentSqlToken) {
   return sql.fragment`select id as card_id, state as card_state, ledger_account_id as card_ledger_account_id,
       auto_load as card_auto_load
     from card where user_id = ${userId} order by created_at, id limit ${cardsOfUserMax}`;

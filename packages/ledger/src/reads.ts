@@ -1,7 +1,7 @@
 // Reading the ledger: balances of one or many accounts, the accounts of one owner, statements with cursor paging (one
 // account in commit order, or all of an owner's accounts newest first), transfers by id, and balances at a point in
 // time or right after a given transfer (from the totals each journal row records).
-import { sql, type DatabasePool } from '@cardgate/db';
+import { sql, type DatabasePool, type FragmentSqlToken } from '@cardgate/db';
 import { z } from 'zod';
 
 import { LedgerError } from './ledger-error.ts';
@@ -55,9 +55,10 @@ export function balanceOf(account: Pick<Account, 'id' | 'asset'> & Totals): Bala
 /**
  * The accounts `ownerRef` holds, by the ledger_account_by_owner index (migration 0012), in id order: a query for a
  * module that composes it with its own into one statement (one round trip). Its columns are `accountRow`'s, and it
- * names only the ledger's table.
+ * names only the ledger's table. `ownerRef` is a value, or a column of the composing statement (a lateral join
+ * reading many owners at once).
  */
-export function accountsOwnedByQuery(ownerRef: string) {
+export function accountsOwnedByQuery(ownerRef: string | FragmentSqlToken) {
   return sql.fragment`select ${accountColumns} from ledger_account where owner_ref = ${ownerRef}
     order by id limit ${ownedAccountsMax}`;
 }

@@ -1,7 +1,8 @@
 // Proves a user's balances on the real PostgreSQL: the wallet and each issued card with posted, pending (signed:
 // holds negative, held deposits positive) and available amounts as Money in their own asset, the card's state and
 // auto-load from the card store; zero for a user with no wallet yet; another user's accounts and cards never appear;
-// and the whole read is ONE database round trip (counted on the pool).
+// and the whole read is ONE database round trip (counted on the pool); reads asked for together share one statement
+// (at most the batch bound of users each), and each user still gets only their own.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCardStore } from '@cardgate/card-store';
 import type { DatabasePool } from '@cardgate/db';
@@ -124,6 +125,71 @@ describe('a user’s balances', () => {
         available: '0.00 USD',
       },
     ]);
+  });
+
+  it('reads users asked for together in one statement each batch, each user getting only their own', async () => {
+    const users = Array.from({ length: 5 }, () => `usr_${uniqueSuffix()}`);
+    const [treasury, ...wallets] = await ledger.createAccounts([
+      chart.treasury,
+      ...users.map((userId) => chart.wallet(userId)),
+    ]);
+    const cardIds: string[] = [];
+    for (const [index, userId] of users.entries()) {
+      await ledger.transfer({
+        type: 'posted',
+        id: `test:${uniqueSuffix()}`,
+        code: 'test',
+        debitAccountId: treasury!.id,
+        creditAccountId: wallets[index]!.id,
+        amount: parseMoney(String(index + 1), USDT),
+      });
+      cardIds.push((await openCard(userId, index % 2 === 0)).cardId);
+    }
+    const secondCard = await openCard(users[2]!, false); // one user with two cards, oldest first
+    const expected = users.map((_, index) => ({
+      wallet: `${index + 1}.000000 USDT`,
+      cards: [
+        { cardId: cardIds[index], autoLoad: index % 2 === 0 },
+        ...(index === 2 ? [{ cardId: secondCard.cardId, autoLoad: false }] : []),
+      ],
+    }));
+    const shown = (balances: Awaited<ReturnType<ReturnType<typeof createUserBalances>['ofUser']>>) => ({
+      wallet: text(balances.wallet.available),
+      cards: balances.cards.map((card) => ({ cardId: card.cardId, autoLoad: card.autoLoad })),
+    });
+
+    const together = countingPool(database.pool);
+    const reader = createUserBalances(together.pool);
+    // One user twice, a user with nothing, in a shuffled order: each answer is its own user's.
+    const asked = [users[3]!, users[0]!, `usr_${uniqueSuffix()}`, users[4]!, users[1]!, users[3]!, users[2]!];
+    const answers = await Promise.all(asked.map((userId) => reader.ofUser(userId)));
+    expect(together.count()).toBe(1);
+    expect(answers.map(shown)).toEqual([
+      expected[3],
+      expected[0],
+      { wallet: '0.000000 USDT', cards: [] },
+      expected[4],
+      expected[1],
+      expected[3],
+      expected[2],
+    ]);
+
+    const bounded = countingPool(database.pool);
+    const small = createUserBalances(bounded.pool, { batchUsersMax: 2 });
+    const boundedAnswers = await Promise.all(users.map((userId) => small.ofUser(userId)));
+    expect(bounded.count()).toBe(3); // 2 + 2 + 1
+    expect(boundedAnswers.map(shown)).toEqual(expected);
+
+    // Reads asked for one after the other are never answered from an earlier read: no cache.
+    await ledger.transfer({
+      type: 'posted',
+      id: `test:${uniqueSuffix()}`,
+      code: 'test',
+      debitAccountId: treasury!.id,
+      creditAccountId: wallets[0]!.id,
+      amount: parseMoney('10', USDT),
+    });
+    expect(text((await reader.ofUser(users[0]!)).wallet.available)).toBe('11.000000 USDT');
   });
 
   it('answers zero in USDT and no cards for a user with no accounts yet', async () => {
