@@ -74,6 +74,11 @@ describe('deposit workflow ledger effects', () => {
         };
         const big = (uniqueSuffix() + 'b'.repeat(64)).slice(0, 64);
         const handle = await start(big, event(big, address, '100000000', 'seen', 1));
+        // Final only once the seen notification is out (see the orphan below: events reaching the first task
+        // together are seen as the latest alone).
+        await expect
+          .poll(() => notifications.getJob(`deposit-seen_${big}_0`), { timeout: 10_000 })
+          .toBeDefined();
         await handle.signal(depositEventSignalName, event(big, address, '100000000', 'final', 2));
         await handle.signal(depositEventSignalName, event(big, address, '100000000', 'final', 2)); // a repeat
         expect(await handle.result()).toMatchObject({
@@ -92,12 +97,16 @@ describe('deposit workflow ledger effects', () => {
 
         const orphan = (uniqueSuffix() + 'd'.repeat(64)).slice(0, 64);
         const orphaned = await start(orphan, event(orphan, address, '7000000', 'seen', 1));
-        await orphaned.signal(depositEventSignalName, event(orphan, address, '7000000', 'orphaned', 2));
-        await expect.poll(() => orphaned.query<string>('depositState')).toBe('waiting_for_final');
-        // Its owner heard of it when it was seen (a local activity of the workflow's first task).
+        // Its owner hears of it when it is seen (a local activity of the workflow's first task). The orphaning waits
+        // for that: had both events reached the first task together, the workflow would see only the later one, and
+        // nobody is told of a deposit that is already orphaned when first looked at.
         await expect
           .poll(() => notifications.getJob(`deposit-seen_${orphan}_0`), { timeout: 10_000 })
           .toBeDefined();
+        await orphaned.signal(depositEventSignalName, event(orphan, address, '7000000', 'orphaned', 2));
+        await expect
+          .poll(() => orphaned.query<string>('depositState'), { timeout: 10_000 })
+          .toBe('waiting_for_final');
         await orphaned.terminate('test over');
 
         const after = await ledger.accountByCode(chart.wallet(userId).code);
