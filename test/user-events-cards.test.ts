@@ -93,8 +93,9 @@ describe('user events from the card flows', () => {
           },
         });
         await expect
-          .poll(() =>
-            live.map((delivery) => (delivery.type === 'event' ? delivery.event.key : delivery.type)),
+          .poll(
+            () => live.map((delivery) => (delivery.type === 'event' ? delivery.event.key : delivery.type)),
+            { timeout: 10_000 },
           )
           .toEqual([issued?.key, loaded?.key, paid?.key]);
       });

@@ -157,8 +157,8 @@ describe('watcher user events', () => {
       received
         .get(userId)
         ?.map((delivery) => (delivery.type === 'event' ? [delivery.id, delivery.event.data] : []));
-    await expect.poll(() => received.get(bob.userId)?.length).toBe(2);
-    await expect.poll(() => received.get(ann.userId)?.length).toBe(2);
+    await expect.poll(() => received.get(bob.userId)?.length, { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => received.get(ann.userId)?.length, { timeout: 10_000 }).toBe(2);
     expect(dataOf(ann.userId)).toEqual([
       [null, { txId: toAnn.txId, logIndex: 0, confirmations: 5, confirmationsNeeded: 4 }],
       [null, { txId: toAnn.txId, logIndex: 0, confirmations: 6, confirmationsNeeded: 4 }],
