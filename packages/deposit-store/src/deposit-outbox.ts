@@ -28,6 +28,9 @@ export interface OutboxRow {
   readonly createdAtMs: bigint;
 }
 
+/** Bound on the pending events one count reads (the gauge then reads this many: "at least"). */
+export const outboxPendingCountMax = 100_000;
+
 export function createDepositOutbox(pool: DatabasePool) {
   return {
     /** Rows not yet handed over, oldest first, at most `limit`. */
@@ -53,9 +56,14 @@ export function createDepositOutbox(pool: DatabasePool) {
         update deposit_outbox set dispatched_at = now() where id = any(${sql.array([...ids], 'int8')})`);
     },
 
-    async pendingCount(): Promise<bigint> {
+    /**
+     * Events committed and not yet dispatched, counted up to `countMax` (a metrics scrape reads at most that many
+     * rows of the deposit_outbox_pending index, however large a backlog grows while Temporal is away).
+     */
+    async pendingCount(countMax = outboxPendingCountMax): Promise<bigint> {
       return pool.oneFirst(sql.type(countRow)`
-        select count(*) as count from deposit_outbox where dispatched_at is null`);
+        select count(*) as count from (
+          select 1 from deposit_outbox where dispatched_at is null limit ${countMax}) pending`);
     },
   };
 }

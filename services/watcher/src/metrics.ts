@@ -46,7 +46,7 @@ export function createWatcherMetrics(options: WatcherMetricsOptions) {
     createScrapeGauge({
       registry,
       name: 'cardgate_watcher_outbox_depth',
-      help: 'Deposit outbox events committed and not yet handed to Temporal',
+      help: 'Deposit outbox events committed and not yet handed to Temporal (counted up to 100,000)',
       read: options.outboxDepth,
     });
   leader.set(0);

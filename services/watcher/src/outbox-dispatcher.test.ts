@@ -89,6 +89,7 @@ describe('outbox dispatcher', () => {
       [`${healthy}:1`, `${healthy}:2`].sort(),
     );
     expect(await dispatcher.pendingCount()).toBe(2n);
+    expect(await dispatcher.pendingCount(1)).toBe(1n); // a count stops at its bound
 
     const retry = await dispatcher.dispatchOnce();
     expect(retry.dispatched).toBe(2);

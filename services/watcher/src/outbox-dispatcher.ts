@@ -74,8 +74,9 @@ export function createOutboxDispatcher(options: DispatcherOptions) {
       return { dispatched: delivered.length, latenciesMs };
     },
 
-    async pendingCount(): Promise<bigint> {
-      return outbox.pendingCount();
+    /** Undispatched events, counted up to `countMax` (the store's bound by default). */
+    async pendingCount(countMax?: number): Promise<bigint> {
+      return outbox.pendingCount(countMax);
     },
   };
 }
