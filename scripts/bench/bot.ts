@@ -24,6 +24,7 @@ import { createUserStore } from '@cardgate/users';
 import { startService, type RunningService } from '../dev/services.ts';
 import { measureFromCredit } from './bot-from-credit.ts';
 import { createBenchDatabase } from './database.ts';
+import { deleteKeysUnder } from './redis-keys.ts';
 import { percentileMs } from './stats.ts';
 
 const latencySamples = Number(process.env.BENCH_BOT_LATENCY_SAMPLES ?? 200);
@@ -34,8 +35,6 @@ const burstPerUser = 2;
 const messagesPerSecondLimit = 30;
 const floorSamples = 100;
 const waitMsMax = 180_000;
-/** Keys asked for per SCAN round trip when the run's Redis keys are deleted at the end. */
-const deleteBatchKeys = 500;
 
 const database = await createBenchDatabase('cardgate_bench_bot', 10);
 const redisServer = await findOrStartRedis();
@@ -225,10 +224,7 @@ if (fromCredit instanceof Error) {
 
 await queue.close();
 // The run's keys: the notifications queue and the users' event streams, both under the run's prefix.
-for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: deleteBatchKeys }) as AsyncIterable<
-  string[]
->)
-  if (keys.length > 0) await redis.del(...keys);
+await deleteKeysUnder(redis, prefix);
 redis.disconnect();
 for (const service of services.reverse()) await service.stop();
 await database.close();

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
+import { Redis } from 'ioredis';
 import { sql } from '@cardgate/db';
 import { signWebhook } from '@cardgate/card-provider';
 import { developmentApiKey, developmentWebhookSecret } from '@cardgate/card-sandbox';
@@ -20,6 +21,7 @@ import { z } from 'zod';
 import { startService, type RunningService } from '../dev/services.ts';
 import { developmentApiEnvironment } from '../dev/development-keys.ts';
 import { createBenchDatabase } from './database.ts';
+import { deleteKeysUnder } from './redis-keys.ts';
 import { percentileMs } from './stats.ts';
 
 const depositCount = Number(process.env.BENCH_DEPOSITS ?? '200');
@@ -45,9 +47,17 @@ const urls = {
   sandbox: `http://127.0.0.1:${ports.sandbox}`,
   api: `http://127.0.0.1:${ports.api}`,
 };
+/**
+ * The bench's own Redis keys (queues, event streams, rate limits): the Redis may be the machine's, shared with a
+ * running `npm run dev`, whose bot would otherwise take the bench users' notifications.
+ */
+const redisPrefix = `bench-cards-${Date.now()}`;
 const common = {
   DATABASE_URL: database.url,
   REDIS_URL: redis.url,
+  API_REDIS_KEY_PREFIX: redisPrefix,
+  USER_EVENTS_REDIS_PREFIX: redisPrefix,
+  NOTIFICATION_QUEUE_PREFIX: redisPrefix,
   TEMPORAL_ADDRESS: temporal.address,
   TEMPORAL_NAMESPACE: temporal.namespace,
   TEMPORAL_TASK_QUEUE: taskQueue,
@@ -326,5 +336,8 @@ stopping = true;
 await Promise.allSettled(services.map((service) => service.stop()));
 await connection.close();
 await temporal.stop();
+const keys = new Redis(redis.url, { maxRetriesPerRequest: 2 });
+await deleteKeysUnder(keys, redisPrefix);
+keys.disconnect();
 await redis.stop();
 await database.close();
