@@ -454,48 +454,27 @@ try {
     `\nbench:api on ${connections} connections, ${measuredSeconds} s each in ${rounds} rounds taking turns (Node ${process.version}; Temporal dev server at nice ${temporalNiceness})`,
   );
   console.log(formatRow(['figure', 'per second', 'p99 ms', 'ratio', 'target'], widths));
+  /** A read's row: its name, per second, p99, and its ratio to the database floor. */
+  const readRow = (name: string, read: { perSecond: number; p99Ms: number }) =>
+    formatRow(
+      [
+        name,
+        Math.round(read.perSecond),
+        read.p99Ms.toFixed(2),
+        (read.perSecond / databaseFloor.perSecond).toFixed(3),
+        '',
+      ],
+      widths,
+    );
   console.log(
     formatRow(
       ['HTTP floor: bare Hono route', Math.round(httpFloor.perSecond), httpFloor.p99Ms, '1.000', ''],
       widths,
     ),
   );
-  console.log(
-    formatRow(
-      [
-        "database floor: the endpoint's balance read",
-        Math.round(databaseFloor.perSecond),
-        databaseFloor.p99Ms.toFixed(2),
-        '1.000',
-        '',
-      ],
-      widths,
-    ),
-  );
-  console.log(
-    formatRow(
-      [
-        '  beside it: one-table read of the accounts',
-        Math.round(accountsRead.perSecond),
-        accountsRead.p99Ms.toFixed(2),
-        (accountsRead.perSecond / databaseFloor.perSecond).toFixed(3),
-        '',
-      ],
-      widths,
-    ),
-  );
-  console.log(
-    formatRow(
-      [
-        '  beside it: the read batched as the API runs it',
-        Math.round(batchedRead.perSecond),
-        batchedRead.p99Ms.toFixed(2),
-        (batchedRead.perSecond / databaseFloor.perSecond).toFixed(3),
-        '',
-      ],
-      widths,
-    ),
-  );
+  console.log(readRow("database floor: the endpoint's balance read", databaseFloor));
+  console.log(readRow('  beside it: one-table read of the accounts', accountsRead));
+  console.log(readRow('  beside it: the read batched as the API runs it', batchedRead));
   console.log(
     formatRow(
       [
