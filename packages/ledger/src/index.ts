@@ -23,6 +23,7 @@ export {
   type StatementEntry,
   type StatementPage,
 } from './reads.ts';
+export { createAccountResolver, type AccountIds, type AccountResolver } from './account-resolver.ts';
 export { verifyLedger, type VerifyProblem, type VerifyReport } from './verify.ts';
 export { LedgerInvariantError } from './invariants.ts';
 export type { CommitCounts } from './commit.ts';

@@ -1,1 +1,2 @@
 export * from './load-limits.ts';
+export * from './card-load-hold.ts';

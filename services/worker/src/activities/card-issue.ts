@@ -5,12 +5,11 @@ import { formatMinor } from '@cardgate/money';
 import type { CardStore } from '@cardgate/card-store';
 import { AppError } from '@cardgate/errors';
 import type { CardProvider } from '@cardgate/card-provider';
-import type { Ledger } from '@cardgate/ledger';
+import type { AccountResolver, Ledger } from '@cardgate/ledger';
 import type { Logger } from '@cardgate/config';
 import type { Money } from '@cardgate/money';
 import { type CardIssueWorkflowInput } from '@cardgate/contracts';
 import { cardIssueFeeTransferIds, chart } from '@cardgate/domain';
-import type { AccountResolver } from './accounts.ts';
 
 export interface CardIssueActivityDependencies {
   readonly store: CardStore;

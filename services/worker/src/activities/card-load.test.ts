@@ -10,11 +10,10 @@ import { createLogger } from '@cardgate/config';
 import { sql } from '@cardgate/db';
 import { recordedActivityTypes } from '@cardgate/contracts';
 import { chart, fxConfigVersion } from '@cardgate/domain';
-import { createLedger } from '@cardgate/ledger';
+import { createAccountResolver, createLedger } from '@cardgate/ledger';
 import { createLoadLimits } from '@cardgate/load-limits';
 import { useTestDatabase } from '@cardgate/test-harness';
 import { fundWallet, testMoneySettings, unconfiguredProvider } from '../testing.ts';
-import { createAccountResolver } from './accounts.ts';
 import { createCardLoadActivities } from './card-load.ts';
 
 const database = useTestDatabase();

@@ -14,7 +14,6 @@ import {
 import {
   cardLoadPendingTransferId,
   chart,
-  planCardLoadPending,
   planCardLoadPost,
   planCardLoadVoid,
   quoteCardLoad,
@@ -22,8 +21,8 @@ import {
   type FxSettings,
 } from '@cardgate/domain';
 import { AppError, isAppError } from '@cardgate/errors';
-import { LedgerError, type Ledger } from '@cardgate/ledger';
-import type { LoadLimits } from '@cardgate/load-limits';
+import type { AccountResolver, Ledger } from '@cardgate/ledger';
+import { holdCardLoad, type LoadLimits } from '@cardgate/load-limits';
 import {
   moneyFromMinor,
   parseMoney,
@@ -33,7 +32,6 @@ import {
   formatMinor,
   parseMinorUnits,
 } from '@cardgate/money';
-import type { AccountResolver } from './accounts.ts';
 
 export interface CardLoadActivityDependencies {
   readonly store: CardStore;
@@ -151,21 +149,7 @@ export function createCardLoadActivities(dependencies: CardLoadActivityDependenc
       });
     // The first quote is the one that counts: a retry reads the stored one back instead of quoting again.
     const stored = await makeLoad(input, quote);
-    const [wallet, fxPositionUsdt] = await accountIds([chart.wallet(input.userId), chart.fxPositionUsdt]);
-    try {
-      await ledger.transfer(
-        planCardLoadPending({
-          loadId: input.loadId,
-          cardId: input.cardId,
-          quote: stored,
-          accounts: { wallet, fxPositionUsdt },
-        }),
-      );
-    } catch (error) {
-      if (error instanceof LedgerError && error.reason === 'exceeds_credits')
-        await store.loads.markFailed(input.loadId, 'insufficient_funds');
-      throw error;
-    }
+    await holdCardLoad({ ledger, accountIds, store }, stored);
     const net = netOf(stored);
     return {
       usdMinor: formatMinor(net),

@@ -13,11 +13,10 @@ import {
   type CardTransactionTargetText,
 } from '@cardgate/contracts';
 import { chart, planCardTransaction, type CardTransactionLedgerState } from '@cardgate/domain';
-import type { Ledger } from '@cardgate/ledger';
+import type { AccountResolver, Ledger } from '@cardgate/ledger';
 import { USD, moneyFromMinor, parseMinorUnits } from '@cardgate/money';
 import { userEventMoney } from '@cardgate/contracts/user-event';
 import type { UserEventPublisher } from '@cardgate/user-events';
-import type { AccountResolver } from './accounts.ts';
 import { cardEventNotifications, type NotificationSink } from './event-notifications.ts';
 
 export interface CardTransactionActivityDependencies {

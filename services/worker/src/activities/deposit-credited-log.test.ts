@@ -5,10 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createLogger } from '@cardgate/config';
 import { sql } from '@cardgate/db';
-import { createLedger } from '@cardgate/ledger';
+import { createAccountResolver, createLedger } from '@cardgate/ledger';
 import { useTestDatabase } from '@cardgate/test-harness';
 import { testMoneySettings } from '../testing.ts';
-import { createAccountResolver } from './accounts.ts';
 import { createDepositActivities } from './deposit.ts';
 
 const database = useTestDatabase();

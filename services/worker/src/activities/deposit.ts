@@ -4,12 +4,11 @@
 import type { DatabasePool } from '@cardgate/db';
 import { createDepositAddressStore } from '@cardgate/deposit-addresses';
 import { AppError } from '@cardgate/errors';
-import type { Ledger, Metadata, TransferRequest } from '@cardgate/ledger';
+import type { AccountResolver, Ledger, Metadata, TransferRequest } from '@cardgate/ledger';
 import { formatMoney, moneyFromMinor, parseMinorUnits, USDT, type Money, formatMinor } from '@cardgate/money';
 import type { Logger } from '@cardgate/config';
 import { type DepositCredit } from '@cardgate/contracts';
 import { chart, depositTransferIds, priceDeposit, type DepositPricing } from '@cardgate/domain';
-import type { AccountResolver } from './accounts.ts';
 
 export interface DepositActivityDependencies {
   readonly pool: DatabasePool;

@@ -3,7 +3,7 @@
 import { sql, type DatabasePool } from '@cardgate/db';
 import type { Logger } from '@cardgate/config';
 import type { CardProvider } from '@cardgate/card-provider';
-import type { Ledger } from '@cardgate/ledger';
+import { createAccountResolver, type Ledger } from '@cardgate/ledger';
 import type { Money } from '@cardgate/money';
 import type { Queue } from 'bullmq';
 import type { Client } from '@temporalio/client';
@@ -17,7 +17,6 @@ import { createCardLoadActivities } from './card-load.ts';
 import { createCardLoadSweepActivities } from './card-load-sweep.ts';
 import { createCardStateActivities } from './card-state.ts';
 import { createCardTransactionActivities } from './card-transaction.ts';
-import { createAccountResolver } from './accounts.ts';
 import { createDepositActivities } from './deposit.ts';
 import { mapFailures, type BrokenInvariantHandler } from './failures.ts';
 import { createNotificationActivities } from './notifications.ts';

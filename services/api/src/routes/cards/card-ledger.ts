@@ -3,13 +3,19 @@
 // available USDT. Reads name accounts by the chart (@cardgate/domain), never the ledger's tables.
 import type { DatabasePool } from '@cardgate/db';
 import { chart } from '@cardgate/domain';
-import { balanceOf, createLedger, type AccountSpec, type Ledger, type LedgerOptions } from '@cardgate/ledger';
+import {
+  balanceOf,
+  createAccountResolver,
+  createLedger,
+  type AccountResolver,
+  type Ledger,
+  type LedgerOptions,
+} from '@cardgate/ledger';
 import { moneyFromMinor, USD, USDT, type Money } from '@cardgate/money';
 
 const ledgers = new WeakMap<DatabasePool, Ledger>();
-/** Account ids by code: an account never changes once made, so one lookup per account and process is enough. */
-const accountIds = new Map<string, bigint>();
-const accountIdsMax = 100_000;
+/** One account resolver per ledger (its cache of ids by code). */
+const resolvers = new WeakMap<Ledger, AccountResolver>();
 
 /** The pool's ledger; `onBatch` (the process's metrics) is taken when the ledger is made, on the first call. */
 export function ledgerOf(pool: DatabasePool, onBatch?: LedgerOptions['onBatch']): Ledger {
@@ -22,20 +28,16 @@ export function ledgerOf(pool: DatabasePool, onBatch?: LedgerOptions['onBatch'])
 }
 
 /**
- * The ids of the chart's accounts, made on first use (createAccounts is idempotent by code) and remembered, bounded:
- * a load would otherwise spend a transaction of upserts on accounts that exist.
+ * The ids of the chart's accounts, made on first use (createAccounts is idempotent by code) and remembered per
+ * ledger, bounded: a load would otherwise spend a transaction of upserts on accounts that exist.
  */
-export async function accountIdsOf(ledger: Ledger, specs: readonly AccountSpec[]): Promise<bigint[]> {
-  const missing = specs.filter((spec) => !accountIds.has(spec.code));
-  if (missing.length > 0) {
-    if (accountIds.size + missing.length > accountIdsMax) accountIds.clear();
-    for (const account of await ledger.createAccounts(missing)) accountIds.set(account.code, account.id);
+export function accountResolverOf(ledger: Ledger): AccountResolver {
+  let resolver = resolvers.get(ledger);
+  if (!resolver) {
+    resolver = createAccountResolver(ledger);
+    resolvers.set(ledger, resolver);
   }
-  return specs.map((spec) => {
-    const id = accountIds.get(spec.code);
-    if (id === undefined) throw new Error(`ledger account ${spec.code} was not resolved`);
-    return id;
-  });
+  return resolver;
 }
 
 export interface CardBalance {

@@ -6,8 +6,8 @@
 //    that read count as still on their way, so none is missed), the load row is inserted
 //    with the quote's figures, and the quote records the load and the request's Idempotency-Key. The load id is
 //    derived from the quote id, so one quote can only ever make one load.
-// 2. The wallet's USDT pending debit, placed here with the plan the worker's placeCardLoadPending uses
-//    (planCardLoadPending; deterministic transfer id `load:<loadId>`), so insufficient funds is answered at once
+// 2. The wallet's USDT pending debit, placed here by the function the worker's placeCardLoadPending uses
+//    (@cardgate/load-limits holdCardLoad; deterministic transfer id `load:<loadId>`), so insufficient funds is answered at once
 //    (422, the load marked failed); the workflow's own pending step then finds the load row with its quote
 //    (store.loads.create keeps the stored quote) and the transfer already there.
 // 3. The card load workflow (`card-load-<loadId>`, REJECT_DUPLICATE), which loads the card at the provider and posts.
@@ -37,13 +37,13 @@ import {
   cardLoadWorkflowInputOf,
   type CardLoadWorkflow,
 } from '@cardgate/contracts';
-import { chart, planCardLoadPending, programLimitWindows } from '@cardgate/domain';
+import { programLimitWindows } from '@cardgate/domain';
 import { AppError } from '@cardgate/errors';
 import { derivedId } from '@cardgate/ids';
-import { LedgerError, type Ledger } from '@cardgate/ledger';
+import type { Ledger } from '@cardgate/ledger';
 import type { AfterResponse } from '../../lib/after-response.ts';
-import { accountIdsOf } from './card-ledger.ts';
-import type { LoadLimits } from '@cardgate/load-limits';
+import { accountResolverOf } from './card-ledger.ts';
+import { holdCardLoad, isInsufficientFunds, type LoadLimits } from '@cardgate/load-limits';
 
 export interface CardLoadingDependencies {
   readonly store: CardStore;
@@ -99,24 +99,10 @@ export function createCardLoading(dependencies: CardLoadingDependencies) {
 
   /** Step 2: the wallet's pending debit. Insufficient funds fails the load (it never reached the provider). */
   async function placePending(load: StoredCardLoad): Promise<void> {
-    const [wallet = 0n, fxPositionUsdt = 0n] = await accountIdsOf(ledger, [
-      chart.wallet(load.userId),
-      chart.fxPositionUsdt,
-    ]);
     try {
-      await ledger.transfer(
-        planCardLoadPending({
-          loadId: load.loadId,
-          cardId: load.cardId,
-          quote: load,
-          accounts: { wallet, fxPositionUsdt },
-        }),
-      );
+      await holdCardLoad({ ledger, accountIds: accountResolverOf(ledger), store }, load);
     } catch (error) {
-      if (error instanceof LedgerError && error.reason === 'exceeds_credits') {
-        await store.loads.markFailed(load.loadId, 'insufficient_funds');
-        throw insufficientFunds();
-      }
+      if (isInsufficientFunds(error)) throw insufficientFunds();
       throw error;
     }
   }

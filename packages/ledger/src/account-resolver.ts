@@ -1,6 +1,9 @@
-// Resolves the chart's accounts (@cardgate/domain) to ledger ids, creating missing accounts once, with a per-process
-// cache (accounts are created once, idempotently by code, and never change), bounded so it cannot grow without limit.
-import type { AccountSpec, Ledger } from '@cardgate/ledger';
+// Resolves the chart's accounts (@cardgate/domain) to ledger ids, creating missing accounts once, with a cache per
+// ledger instance (accounts are created once, idempotently by code, and never change), bounded so it cannot grow
+// without limit. The worker's activities and the API's card loads use it, so a load does not spend a transaction of
+// upserts on accounts that exist.
+import type { Ledger } from './ledger.ts';
+import type { AccountSpec } from './types.ts';
 
 /** One id per spec, in the order given: `[wallet, fees] = await accountIds([chart.wallet(u), chart.depositFees])`. */
 export type AccountIds<T extends readonly AccountSpec[]> = { -readonly [K in keyof T]: bigint };
