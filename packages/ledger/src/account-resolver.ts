@@ -11,8 +11,13 @@ export type AccountIds<T extends readonly AccountSpec[]> = { -readonly [K in key
 export function createAccountResolver(ledger: Ledger, cachedMax = 100_000) {
   const ids = new Map<string, bigint>();
   return async function accountIds<const T extends readonly AccountSpec[]>(specs: T): Promise<AccountIds<T>> {
-    if (ids.size + specs.length > cachedMax) ids.clear();
-    const missing = specs.filter((spec) => !ids.has(spec.code));
+    let missing = specs.filter((spec) => !ids.has(spec.code));
+    // Full: start afresh (what is asked is then all missing). Counting only the missing keeps a full cache answering
+    // the accounts it knows.
+    if (ids.size + missing.length > cachedMax) {
+      ids.clear();
+      missing = [...specs];
+    }
     if (missing.length > 0)
       for (const account of await ledger.createAccounts(missing)) ids.set(account.code, account.id);
     const resolved = specs.map((spec) => {
