@@ -7,9 +7,9 @@
 //    with the quote's figures, and the quote records the load and the request's Idempotency-Key. The load id is
 //    derived from the quote id, so one quote can only ever make one load.
 // 2. The wallet's USDT pending debit, placed here by the function the worker's placeCardLoadPending uses
-//    (@cardgate/load-limits holdCardLoad; deterministic transfer id `load:<loadId>`), so insufficient funds is answered at once
-//    (422, the load marked failed); the workflow's own pending step then finds the load row with its quote
-//    (store.loads.create keeps the stored quote) and the transfer already there.
+//    (holdCardLoad of @cardgate/load-limits; deterministic transfer id `load:<loadId>`), so insufficient funds is
+//    answered at once (422, the load marked failed); the workflow's own pending step then finds the load row with its
+//    quote (store.loads.create keeps the stored quote) and the transfer already there.
 // 3. The card load workflow (`card-load-<loadId>`, REJECT_DUPLICATE), which loads the card at the provider and posts.
 //    Started after the answer (lib/after-response.ts, retried, bounded): the 202 says the load is recorded and its
 //    USDT held, durably; Temporal's latency or an outage of it does not hold up or fail the request. A start that
