@@ -2,7 +2,8 @@
 // holds negative, held deposits positive) and available amounts as Money in their own asset, the card's state and
 // auto-load from the card store; zero for a user with no wallet yet; another user's accounts and cards never appear;
 // and the whole read is ONE database round trip (counted on the pool); reads asked for together share one statement
-// (at most the batch bound of users each), and each user still gets only their own.
+// (at most the batch bound of users each), and each user still gets only their own; a failed statement fails every
+// read of its batch, and nothing of it is kept for the next.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCardStore } from '@cardgate/card-store';
 import type { DatabasePool } from '@cardgate/db';
@@ -190,6 +191,30 @@ describe('a user’s balances', () => {
       amount: parseMoney('10', USDT),
     });
     expect(text((await reader.ofUser(users[0]!)).wallet.available)).toBe('11.000000 USDT');
+  });
+
+  it('fails every read of a batch whose statement fails, and reads afresh afterwards', async () => {
+    const users = [`usr_${uniqueSuffix()}`, `usr_${uniqueSuffix()}`];
+    await ledger.createAccounts(users.map((userId) => chart.wallet(userId)));
+    let failuresLeft = 1;
+    const failingOnce = new Proxy(database.pool, {
+      get(target, name, receiver) {
+        const value: unknown = Reflect.get(target, name, receiver);
+        if (name !== 'any' || typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (failuresLeft > 0) {
+            failuresLeft -= 1;
+            return Promise.reject(new Error('connection lost'));
+          }
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const reader = createUserBalances(failingOnce);
+    const failed = await Promise.allSettled(users.map((userId) => reader.ofUser(userId)));
+    expect(failed.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    const again = await Promise.all(users.map((userId) => reader.ofUser(userId)));
+    expect(again.map((balances) => text(balances.wallet.posted))).toEqual(['0.000000 USDT', '0.000000 USDT']);
   });
 
   it('answers zero in USDT and no cards for a user with no accounts yet', async () => {
